@@ -1,0 +1,130 @@
+package org.exbridge.adminaccount;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Locale;
+import java.util.Optional;
+import org.exbridge.directory.Times;
+import org.springframework.dao.DuplicateKeyException;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+import org.springframework.transaction.annotation.Transactional;
+
+/** Admin-account profiles; their secrets are encrypted with {@link SecretCipher} before they are stored. */
+@Repository
+public class AdminAccounts {
+  private final JdbcClient jdbc;
+  private final SecretCipher cipher;
+  private final Clock clock;
+
+  AdminAccounts(JdbcClient jdbc, SecretCipher cipher, Clock clock) {
+    this.jdbc = jdbc;
+    this.cipher = cipher;
+    this.clock = clock;
+  }
+
+  /** Admin accounts are e-mail addresses; they are kept lower-case. */
+  public static String normalise(String adminAccount) {
+    return adminAccount.trim().toLowerCase(Locale.ROOT);
+  }
+
+  /** The result of a put: the saved profile, or the tenant that already owns the account. */
+  public sealed interface PutResult {
+    record Saved(AdminAccount account) implements PutResult {}
+
+    record OwnedByOtherTenant(String tenantKey) implements PutResult {}
+  }
+
+  /** Creates or replaces the profile; a changed profile is unverified again. */
+  @Transactional
+  public PutResult put(AdminAccount profile, String secret) {
+    String id = profile.adminAccount();
+    Optional<String> owner =
+        jdbc.sql("select tenant_key from exchange_admin_account where admin_account = ? for update")
+            .param(id)
+            .query(String.class)
+            .optional();
+    if (owner.isPresent() && !owner.get().equals(profile.tenantKey())) {
+      return new PutResult.OwnedByOtherTenant(owner.get());
+    }
+    Instant now = clock.instant();
+    String sealed = cipher.encrypt(secret, id);
+    Object[] values = {
+      profile.tenantKey(), profile.protocol().name(), profile.ewsUrl(), profile.username(),
+      profile.auth() == null ? null : profile.auth().name(), profile.graphUrl(), profile.tokenUrl(),
+      profile.clientId(), sealed, AdminAccount.VerificationStatus.UNVERIFIED.name(), null, null, Times.sql(now), id
+    };
+    if (owner.isPresent()) {
+      jdbc.sql(
+              "update exchange_admin_account set tenant_key = ?, protocol = ?, ews_url = ?, username = ?, auth = ?,"
+                  + " graph_url = ?, token_url = ?, client_id = ?, secret_ciphertext = ?, status = ?,"
+                  + " last_error = ?, checked_at = ?, updated_at = ? where admin_account = ?")
+          .params(values)
+          .update();
+    } else {
+      try {
+        jdbc.sql(
+                "insert into exchange_admin_account (tenant_key, protocol, ews_url, username, auth, graph_url,"
+                    + " token_url, client_id, secret_ciphertext, status, last_error, checked_at, updated_at,"
+                    + " admin_account) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+            .params(values)
+            .update();
+      } catch (DuplicateKeyException e) {
+        return find(id)
+            .<PutResult>map(other -> new PutResult.OwnedByOtherTenant(other.tenantKey()))
+            .orElseThrow(() -> e);
+      }
+    }
+    return new PutResult.Saved(find(id).orElseThrow());
+  }
+
+  public Optional<AdminAccount> find(String adminAccount) {
+    return jdbc.sql(
+            "select admin_account, tenant_key, protocol, ews_url, username, auth, graph_url, token_url, client_id,"
+                + " status, last_error, checked_at, updated_at from exchange_admin_account where admin_account = ?")
+        .param(normalise(adminAccount))
+        .query(AdminAccounts::map)
+        .optional();
+  }
+
+  /** The decrypted secret, for the Exchange clients only. */
+  public Optional<String> secret(String adminAccount) {
+    String id = normalise(adminAccount);
+    return jdbc.sql("select secret_ciphertext from exchange_admin_account where admin_account = ?")
+        .param(id)
+        .query(String.class)
+        .optional()
+        .map(sealed -> cipher.decrypt(sealed, id));
+  }
+
+  /** Records the outcome of a connection check. */
+  public void recordCheck(String adminAccount, boolean ok, String error) {
+    jdbc.sql("update exchange_admin_account set status = ?, last_error = ?, checked_at = ? where admin_account = ?")
+        .params(
+            ok ? AdminAccount.VerificationStatus.OK.name() : AdminAccount.VerificationStatus.FAILED.name(),
+            ok ? null : error,
+            Times.sql(clock.instant()),
+            normalise(adminAccount))
+        .update();
+  }
+
+  private static AdminAccount map(ResultSet rs, int row) throws SQLException {
+    String auth = rs.getString("auth");
+    return new AdminAccount(
+        rs.getString("admin_account"),
+        rs.getString("tenant_key"),
+        AdminAccount.Protocol.valueOf(rs.getString("protocol")),
+        rs.getString("ews_url"),
+        rs.getString("username"),
+        auth == null ? null : AdminAccount.EwsAuth.valueOf(auth),
+        rs.getString("graph_url"),
+        rs.getString("token_url"),
+        rs.getString("client_id"),
+        AdminAccount.VerificationStatus.valueOf(rs.getString("status")),
+        rs.getString("last_error"),
+        Times.instant(rs, "checked_at"),
+        Times.instant(rs, "updated_at"));
+  }
+}

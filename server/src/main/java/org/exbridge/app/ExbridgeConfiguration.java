@@ -1,0 +1,69 @@
+package org.exbridge.app;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.util.Base64;
+import javax.sql.DataSource;
+import org.exbridge.admin.AdminToken;
+import org.exbridge.adminaccount.SecretCipher;
+import org.exbridge.directory.Secrets;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.scheduling.annotation.EnableScheduling;
+
+/** Wiring: the clock, the data folder's generated credentials, and database-dependent choices. */
+@Configuration(proxyBeanMethods = false)
+@EnableScheduling
+class ExbridgeConfiguration {
+  private static final Logger log = LoggerFactory.getLogger(ExbridgeConfiguration.class);
+
+  @Bean
+  Clock clock() {
+    return Clock.systemUTC();
+  }
+
+  @Bean
+  DataFolder dataFolder(@Value("${exbridge.data-dir}") Path dataDir) {
+    return new DataFolder(dataDir);
+  }
+
+  @Bean
+  SecretCipher secretCipher(@Value("${exbridge.secret-key:}") String configured, DataFolder data) {
+    String encoded = configured;
+    if (encoded.isBlank()) {
+      encoded = data.readOrCreate("secret.key", () -> Base64.getEncoder().encodeToString(Secrets.randomBytes(32)));
+      log.info("secrets at rest are encrypted with the key in {} (set EXBRIDGE_SECRET_KEY to use your own)",
+          data.path("secret.key").toAbsolutePath());
+    }
+    byte[] key;
+    try {
+      key = Base64.getDecoder().decode(encoded.trim());
+    } catch (IllegalArgumentException e) {
+      throw new IllegalStateException("EXBRIDGE_SECRET_KEY must be base64 of 16, 24 or 32 bytes", e);
+    }
+    return new SecretCipher(key);
+  }
+
+  @Bean
+  AdminToken adminToken(@Value("${exbridge.admin-token:}") String configured, DataFolder data) {
+    if (!configured.isBlank()) {
+      return new AdminToken(configured.trim());
+    }
+    String token = data.readOrCreate("admin-token", () -> Secrets.random("xa-", 40));
+    log.info("operator API token: see {} (set EXBRIDGE_ADMIN_TOKEN to choose one)",
+        data.path("admin-token").toAbsolutePath());
+    return new AdminToken(token);
+  }
+
+  @Bean
+  DatabaseKind databaseKind(DataSource dataSource) throws SQLException {
+    try (Connection connection = dataSource.getConnection()) {
+      return DatabaseKind.of(connection.getMetaData().getDatabaseProductName());
+    }
+  }
+}

@@ -1,0 +1,61 @@
+package org.exbridge.directory;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.scheduling.annotation.Scheduled;
+import org.springframework.stereotype.Repository;
+
+/** Issues random access tokens and resolves them; only their hashes are stored. */
+@Repository
+public class AccessTokens {
+  private final JdbcClient jdbc;
+  private final Clock clock;
+  private final Duration ttl;
+
+  AccessTokens(JdbcClient jdbc, Clock clock, @Value("${exbridge.token-ttl}") Duration ttl) {
+    this.jdbc = jdbc;
+    this.clock = clock;
+    this.ttl = ttl;
+  }
+
+  /** What a token stands for. {@code userId} is set for user tokens only. */
+  public record Grant(TokenKind kind, String appId, String tenantKey, String userId, Instant expiresAt) {}
+
+  public record Issued(String token, Duration expiresIn) {}
+
+  public Issued issue(TokenKind kind, String appId, String tenantKey, String userId) {
+    String token = kind.prefix() + Secrets.random("", 40);
+    Instant expiresAt = clock.instant().plus(ttl);
+    jdbc.sql(
+            "insert into access_token (token_hash, kind, app_id, tenant_key, user_id, expires_at)"
+                + " values (?, ?, ?, ?, ?, ?)")
+        .params(Secrets.hash(token), kind.name(), appId, tenantKey, userId, Times.sql(expiresAt))
+        .update();
+    return new Issued(token, ttl);
+  }
+
+  /** The grant behind a token, expired or not; empty for a token never issued. */
+  public Optional<Grant> find(String token) {
+    return jdbc.sql("select kind, app_id, tenant_key, user_id, expires_at from access_token where token_hash = ?")
+        .param(Secrets.hash(token))
+        .query((rs, n) -> new Grant(
+            TokenKind.valueOf(rs.getString("kind")),
+            rs.getString("app_id"),
+            rs.getString("tenant_key"),
+            rs.getString("user_id"),
+            Times.instant(rs, "expires_at")))
+        .optional();
+  }
+
+  /** Forgets tokens that expired more than a day ago, so they stop taking space. */
+  @Scheduled(fixedDelayString = "PT1H", initialDelayString = "PT5M")
+  public int purgeExpired() {
+    return jdbc.sql("delete from access_token where expires_at < ?")
+        .param(Times.sql(clock.instant().minus(Duration.ofDays(1))))
+        .update();
+  }
+}

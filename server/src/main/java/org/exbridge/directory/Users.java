@@ -1,0 +1,153 @@
+package org.exbridge.directory;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.springframework.dao.DuplicateKeyException;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+import org.springframework.transaction.support.TransactionTemplate;
+
+@Repository
+public class Users {
+  private static final String COLUMNS = "u.tenant_key, u.user_id, u.union_id, u.name, u.email, u.super_admin, u.status";
+  private final JdbcClient jdbc;
+  private final Clock clock;
+  private final TransactionTemplate tx;
+
+  Users(JdbcClient jdbc, Clock clock, TransactionTemplate tx) {
+    this.jdbc = jdbc;
+    this.clock = clock;
+    this.tx = tx;
+  }
+
+  public record Changes(String name, String email, boolean superAdmin, UserStatus status) {}
+
+  /** Creates or updates the user; a new user gets a union_id and an open_id for each app of the tenant. */
+  public User put(String tenantKey, String userId, Changes changes) {
+    for (int attempt = 0; ; attempt++) {
+      try {
+        return tx.execute(status -> putOnce(tenantKey, userId, changes));
+      } catch (DuplicateKeyException e) {
+        if (attempt > 0) {
+          throw e;
+        }
+        // a concurrent PUT created the same user first: apply ours as an update
+      }
+    }
+  }
+
+  private User putOnce(String tenantKey, String userId, Changes c) {
+    Instant now = clock.instant();
+    int updated =
+        jdbc.sql(
+                "update directory_user set name = ?, email = ?, super_admin = ?, status = ?, updated_at = ?"
+                    + " where tenant_key = ? and user_id = ?")
+            .params(c.name(), c.email(), c.superAdmin(), c.status().wire(), Times.sql(now), tenantKey, userId)
+            .update();
+    if (updated == 0) {
+      jdbc.sql(
+              "insert into directory_user (tenant_key, user_id, union_id, name, email, super_admin, status,"
+                  + " created_at, updated_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?)")
+          .params(
+              tenantKey,
+              userId,
+              Secrets.random("on_", 32),
+              c.name(),
+              c.email(),
+              c.superAdmin(),
+              c.status().wire(),
+              Times.sql(now),
+              Times.sql(now))
+          .update();
+      List<String> apps =
+          jdbc.sql("select app_id from app where tenant_key = ?").param(tenantKey).query(String.class).list();
+      for (String appId : apps) {
+        insertOpenId(appId, tenantKey, userId);
+      }
+    }
+    return find(tenantKey, userId).orElseThrow();
+  }
+
+  /** Gives every user of the tenant an open_id for a new app. */
+  void assignOpenIds(String tenantKey, String appId) {
+    List<String> ids =
+        jdbc.sql("select user_id from directory_user where tenant_key = ?").param(tenantKey).query(String.class).list();
+    for (String userId : ids) {
+      insertOpenId(appId, tenantKey, userId);
+    }
+  }
+
+  private void insertOpenId(String appId, String tenantKey, String userId) {
+    jdbc.sql("insert into user_open_id (open_id, app_id, tenant_key, user_id) values (?, ?, ?, ?)")
+        .params(Secrets.random("ou_", 32), appId, tenantKey, userId)
+        .update();
+  }
+
+  public Optional<User> find(String tenantKey, String userId) {
+    return jdbc.sql("select " + COLUMNS + " from directory_user u where u.tenant_key = ? and u.user_id = ?")
+        .params(tenantKey, userId)
+        .query(Users::map)
+        .optional();
+  }
+
+  /** The user of the tenant that {@code id} names, read as {@code type} from the point of view of {@code appId}. */
+  public Optional<User> resolve(String tenantKey, String appId, UserIdType type, String id) {
+    return switch (type) {
+      case USER_ID -> find(tenantKey, id);
+      case UNION_ID ->
+          jdbc.sql("select " + COLUMNS + " from directory_user u where u.tenant_key = ? and u.union_id = ?")
+              .params(tenantKey, id)
+              .query(Users::map)
+              .optional();
+      case OPEN_ID ->
+          jdbc.sql(
+                  "select " + COLUMNS + " from user_open_id o join directory_user u"
+                      + " on u.tenant_key = o.tenant_key and u.user_id = o.user_id"
+                      + " where o.open_id = ? and o.app_id = ? and o.tenant_key = ?")
+              .params(id, appId, tenantKey)
+              .query(Users::map)
+              .optional();
+    };
+  }
+
+  /** The user's id of the given type as {@code appId} sees it. */
+  public Optional<String> idOf(User user, String appId, UserIdType type) {
+    return switch (type) {
+      case USER_ID -> Optional.of(user.userId());
+      case UNION_ID -> Optional.of(user.unionId());
+      case OPEN_ID ->
+          jdbc.sql("select open_id from user_open_id where app_id = ? and tenant_key = ? and user_id = ?")
+              .params(appId, user.tenantKey(), user.userId())
+              .query(String.class)
+              .optional();
+    };
+  }
+
+  /** open_id per app_id. */
+  public Map<String, String> openIds(String tenantKey, String userId) {
+    Map<String, String> result = new LinkedHashMap<>();
+    jdbc.sql("select app_id, open_id from user_open_id where tenant_key = ? and user_id = ? order by app_id")
+        .params(tenantKey, userId)
+        .query(rs -> {
+          result.put(rs.getString("app_id"), rs.getString("open_id"));
+        });
+    return result;
+  }
+
+  private static User map(ResultSet rs, int row) throws SQLException {
+    return new User(
+        rs.getString("tenant_key"),
+        rs.getString("user_id"),
+        rs.getString("union_id"),
+        rs.getString("name"),
+        rs.getString("email"),
+        rs.getBoolean("super_admin"),
+        UserStatus.parse(rs.getString("status")).orElse(UserStatus.DISMISSED));
+  }
+}

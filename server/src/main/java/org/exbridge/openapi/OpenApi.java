@@ -1,0 +1,32 @@
+package org.exbridge.openapi;
+
+import java.util.List;
+
+/** The open-platform methods this server serves, with the scopes that each accepts (any one). */
+public enum OpenApi {
+  CREATE_EXCHANGE_BINDING(
+      "calendar.v4.exchange_binding.create",
+      List.of("calendar:calendar", "calendar:calendar:readonly", "calendar:exchange.bindings:create")),
+  GET_EXCHANGE_BINDING(
+      "calendar.v4.exchange_binding.get",
+      List.of("calendar:calendar:readonly", "calendar:exchange.bindings:read")),
+  DELETE_EXCHANGE_BINDING(
+      "calendar.v4.exchange_binding.delete",
+      List.of("calendar:calendar", "calendar:exchange.bindings:delete"));
+
+  private final String method;
+  private final List<String> scopes;
+
+  OpenApi(String method, List<String> scopes) {
+    this.method = method;
+    this.scopes = scopes;
+  }
+
+  public String method() {
+    return method;
+  }
+
+  public List<String> scopes() {
+    return scopes;
+  }
+}
