@@ -1,0 +1,41 @@
+package org.exbridge.adminaccount;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import org.junit.jupiter.api.Test;
+
+class SecretCipherTest {
+  private final SecretCipher cipher = new SecretCipher(new byte[32]);
+
+  @Test
+  void aSecretComesBackForItsOwner() {
+    String sealed = cipher.encrypt("p@ssw0rd", "admin@exchange.test");
+    assertThat(sealed).doesNotContain("p@ssw0rd");
+    assertThat(cipher.decrypt(sealed, "admin@exchange.test")).isEqualTo("p@ssw0rd");
+  }
+
+  @Test
+  void theSameSecretSealsDifferentlyEachTime() {
+    assertThat(cipher.encrypt("x", "o")).isNotEqualTo(cipher.encrypt("x", "o"));
+  }
+
+  @Test
+  void aCiphertextMovedToAnotherOwnerDoesNotDecrypt() {
+    String sealed = cipher.encrypt("p@ssw0rd", "admin@exchange.test");
+    assertThatThrownBy(() -> cipher.decrypt(sealed, "other@exchange.test")).isInstanceOf(IllegalStateException.class);
+  }
+
+  @Test
+  void anotherKeyDoesNotDecrypt() {
+    String sealed = cipher.encrypt("p@ssw0rd", "o");
+    byte[] other = new byte[32];
+    other[0] = 1;
+    assertThatThrownBy(() -> new SecretCipher(other).decrypt(sealed, "o")).isInstanceOf(IllegalStateException.class);
+  }
+
+  @Test
+  void keysOfOddSizesAreRefused() {
+    assertThatThrownBy(() -> new SecretCipher(new byte[20])).isInstanceOf(IllegalArgumentException.class);
+  }
+}
