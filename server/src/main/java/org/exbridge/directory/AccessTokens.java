@@ -22,8 +22,8 @@ public class AccessTokens {
     this.ttl = ttl;
   }
 
-  /** What a token stands for. {@code userId} is set for user tokens only. */
-  public record Grant(TokenKind kind, String appId, String tenantKey, String userId, Instant expiresAt) {}
+  /** What a token stands for: the app it was issued to and, for user tokens only, the user. */
+  public record Grant(TokenKind kind, App app, String tenantKey, String userId, Instant expiresAt) {}
 
   public record Issued(String token, Duration expiresIn) {}
 
@@ -40,12 +40,14 @@ public class AccessTokens {
 
   /** The grant behind a token, expired or not; empty for a token never issued. */
   public Optional<Grant> find(String token) {
-    return jdbc.sql("select kind, app_id, tenant_key, user_id, expires_at from access_token where token_hash = ?")
+    return jdbc.sql(
+            "select t.kind, t.tenant_key as token_tenant, t.user_id, t.expires_at, a.app_id, a.tenant_key, a.name,"
+                + " a.scopes, a.created_at from access_token t join app a on a.app_id = t.app_id where t.token_hash = ?")
         .param(Secrets.hash(token))
         .query((rs, n) -> new Grant(
             TokenKind.valueOf(rs.getString("kind")),
-            rs.getString("app_id"),
-            rs.getString("tenant_key"),
+            Apps.map(rs, n),
+            rs.getString("token_tenant"),
             rs.getString("user_id"),
             Times.instant(rs, "expires_at")))
         .optional();

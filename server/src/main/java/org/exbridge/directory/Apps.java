@@ -58,7 +58,7 @@ public class Apps {
     return find(appId);
   }
 
-  private static App map(ResultSet rs, int row) throws SQLException {
+  static App map(ResultSet rs, int row) throws SQLException {
     String scopes = rs.getString("scopes");
     Set<String> set =
         scopes.isBlank() ? Set.of() : Set.copyOf(Arrays.asList(scopes.trim().split("\\s+")));

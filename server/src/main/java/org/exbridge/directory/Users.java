@@ -116,14 +116,18 @@ public class Users {
     };
   }
 
-  /** The user's id of the given type as {@code appId} sees it. */
-  public Optional<String> idOf(User user, String appId, UserIdType type) {
+  /** The id of the given type, as {@code appId} sees it, of the tenant's user {@code userId}. */
+  public Optional<String> idOf(String tenantKey, String userId, String appId, UserIdType type) {
     return switch (type) {
-      case USER_ID -> Optional.of(user.userId());
-      case UNION_ID -> Optional.of(user.unionId());
+      case USER_ID -> Optional.of(userId);
+      case UNION_ID ->
+          jdbc.sql("select union_id from directory_user where tenant_key = ? and user_id = ?")
+              .params(tenantKey, userId)
+              .query(String.class)
+              .optional();
       case OPEN_ID ->
           jdbc.sql("select open_id from user_open_id where app_id = ? and tenant_key = ? and user_id = ?")
-              .params(appId, user.tenantKey(), user.userId())
+              .params(appId, tenantKey, userId)
               .query(String.class)
               .optional();
     };

@@ -80,10 +80,7 @@ final class ExchangeBindingController {
     boolean emails = caller.app().hasScope(EMAIL_SCOPE);
     String userId = null;
     if (type != UserIdType.USER_ID || caller.app().hasScope(EMPLOYEE_ID_SCOPE)) {
-      userId =
-          users.find(binding.tenantKey(), binding.userId())
-              .flatMap(user -> users.idOf(user, caller.app().appId(), type))
-              .orElse(null);
+      userId = users.idOf(binding.tenantKey(), binding.userId(), caller.app().appId(), type).orElse(null);
     }
     return new BindingView(
         emails ? binding.adminAccount() : null,

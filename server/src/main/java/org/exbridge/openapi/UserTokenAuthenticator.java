@@ -3,7 +3,6 @@ package org.exbridge.openapi;
 import java.time.Clock;
 import org.exbridge.directory.AccessTokens;
 import org.exbridge.directory.App;
-import org.exbridge.directory.Apps;
 import org.exbridge.directory.TokenKind;
 import org.exbridge.directory.User;
 import org.exbridge.directory.Users;
@@ -17,14 +16,12 @@ import org.springframework.stereotype.Component;
 public final class UserTokenAuthenticator {
   private static final String BEARER = "Bearer ";
   private final AccessTokens tokens;
-  private final Apps apps;
   private final Users users;
   private final RateLimits limits;
   private final Clock clock;
 
-  UserTokenAuthenticator(AccessTokens tokens, Apps apps, Users users, RateLimits limits, Clock clock) {
+  UserTokenAuthenticator(AccessTokens tokens, Users users, RateLimits limits, Clock clock) {
     this.tokens = tokens;
-    this.apps = apps;
     this.users = users;
     this.limits = limits;
     this.clock = clock;
@@ -41,7 +38,7 @@ public final class UserTokenAuthenticator {
     if (grant.kind() != TokenKind.USER) {
       throw OpenApiException.of(ErrorCode.TOKEN_TYPE_NOT_SUPPORTED);
     }
-    App app = apps.find(grant.appId()).orElseThrow(() -> OpenApiException.of(ErrorCode.TOKEN_INVALID));
+    App app = grant.app();
     limits.admit(app.appId(), api.method());
     if (!app.hasAnyScope(api.scopes())) {
       throw new OpenApiException(
