@@ -20,12 +20,14 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * The tenant's Exchange admin accounts, as bound in the admin console: an EWS impersonation
- * account for on-premises Exchange, or an Entra app for Exchange Online through Graph.
- * Secrets go in and are never given back.
+ * The tenant's Exchange admin accounts, as bound in the admin console: an EWS impersonation account
+ * for on-premises Exchange, or an Entra app for Exchange Online through Graph. Secrets go in and
+ * are never given back.
  */
 @RestController
-@RequestMapping(path = "/admin/api/v1/tenants/{tenantKey}/exchange_admin_accounts", produces = MediaType.APPLICATION_JSON_VALUE)
+@RequestMapping(
+    path = "/admin/api/v1/tenants/{tenantKey}/exchange_admin_accounts",
+    produces = MediaType.APPLICATION_JSON_VALUE)
 final class AdminAccountAdminController {
   private static final String DEFAULT_GRAPH_URL = "https://graph.microsoft.com";
   private final AdminAccounts accounts;
@@ -63,7 +65,10 @@ final class AdminAccountAdminController {
       Instant updatedAt) {}
 
   @PutMapping(path = "/{adminAccount}", consumes = MediaType.APPLICATION_JSON_VALUE)
-  ProfileView put(@PathVariable String tenantKey, @PathVariable String adminAccount, @RequestBody ProfileBody body) {
+  ProfileView put(
+      @PathVariable String tenantKey,
+      @PathVariable String adminAccount,
+      @RequestBody ProfileBody body) {
     tenants.find(tenantKey).orElseThrow(() -> notFound("tenant " + tenantKey + " does not exist"));
     if (!EmailAddress.isValid(adminAccount)) {
       throw badRequest("the admin account must be an e-mail address");
@@ -78,15 +83,41 @@ final class AdminAccountAdminController {
         if (!auth.equals("basic") && !auth.equals("ntlm")) {
           throw badRequest("auth must be basic or ntlm");
         }
-        profile = new AdminAccount(id, tenantKey, AdminAccount.Protocol.EWS, url("ews_url", body.ewsUrl()),
-            required("username", body.username(), 500), AdminAccount.EwsAuth.valueOf(auth.toUpperCase(Locale.ROOT)),
-            null, null, null, null, null, null, null);
+        profile =
+            new AdminAccount(
+                id,
+                tenantKey,
+                AdminAccount.Protocol.EWS,
+                url("ews_url", body.ewsUrl()),
+                required("username", body.username(), 500),
+                AdminAccount.EwsAuth.valueOf(auth.toUpperCase(Locale.ROOT)),
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null);
         secret = required("password", body.password(), 1000);
       }
       case "graph" -> {
-        String graphUrl = body.graphUrl() == null ? DEFAULT_GRAPH_URL : url("graph_url", body.graphUrl());
-        profile = new AdminAccount(id, tenantKey, AdminAccount.Protocol.GRAPH, null, null, null, graphUrl,
-            url("token_url", body.tokenUrl()), required("client_id", body.clientId(), 500), null, null, null, null);
+        String graphUrl =
+            body.graphUrl() == null ? DEFAULT_GRAPH_URL : url("graph_url", body.graphUrl());
+        profile =
+            new AdminAccount(
+                id,
+                tenantKey,
+                AdminAccount.Protocol.GRAPH,
+                null,
+                null,
+                null,
+                graphUrl,
+                url("token_url", body.tokenUrl()),
+                required("client_id", body.clientId(), 500),
+                null,
+                null,
+                null,
+                null);
         secret = required("client_secret", body.clientSecret(), 1000);
       }
       default -> throw badRequest("protocol must be ews or graph");
@@ -100,10 +131,13 @@ final class AdminAccountAdminController {
 
   @GetMapping("/{adminAccount}")
   ProfileView get(@PathVariable String tenantKey, @PathVariable String adminAccount) {
-    return accounts.find(adminAccount)
+    return accounts
+        .find(adminAccount)
         .filter(a -> a.tenantKey().equals(tenantKey))
         .map(AdminAccountAdminController::view)
-        .orElseThrow(() -> notFound("admin account " + adminAccount + " is not bound in tenant " + tenantKey));
+        .orElseThrow(
+            () ->
+                notFound("admin account " + adminAccount + " is not bound in tenant " + tenantKey));
   }
 
   private static String url(String field, String value) {

@@ -12,7 +12,8 @@ public final class AdminToken {
   }
 
   boolean matches(String presented) {
-    return presented != null && MessageDigest.isEqual(value, presented.getBytes(StandardCharsets.UTF_8));
+    return presented != null
+        && MessageDigest.isEqual(value, presented.getBytes(StandardCharsets.UTF_8));
   }
 
   @Override

@@ -44,16 +44,27 @@ final class BindingsAdminController {
         status == null
             ? null
             : BindingStatus.parse(status)
-                .orElseThrow(() -> badRequest("status must be doing, cal_done, timespan_done, done or err"));
+                .orElseThrow(
+                    () -> badRequest("status must be doing, cal_done, timespan_done, done or err"));
     if (limit < 1 || limit > MAX_LIMIT) {
       throw badRequest("limit must be between 1 and " + MAX_LIMIT);
     }
     return new BindingList(
-        bindings.list(tenantKey, wanted, limit).stream().map(BindingsAdminController::view).toList());
+        bindings.list(tenantKey, wanted, limit).stream()
+            .map(BindingsAdminController::view)
+            .toList());
   }
 
   private static BindingView view(Binding b) {
-    return new BindingView(b.exchangeBindingId(), b.tenantKey(), b.adminAccount(), b.exchangeAccount(), b.userId(),
-        b.status().wire(), b.reason(), b.createdAt(), b.updatedAt());
+    return new BindingView(
+        b.exchangeBindingId(),
+        b.tenantKey(),
+        b.adminAccount(),
+        b.exchangeAccount(),
+        b.userId(),
+        b.status().wire(),
+        b.reason(),
+        b.createdAt(),
+        b.updatedAt());
   }
 }

@@ -48,7 +48,13 @@ final class DirectoryAdminController {
 
   record AppBody(String name, List<String> scopes) {}
 
-  record AppView(String appId, String appSecret, String tenantKey, String name, List<String> scopes, Instant createdAt) {}
+  record AppView(
+      String appId,
+      String appSecret,
+      String tenantKey,
+      String name,
+      List<String> scopes,
+      Instant createdAt) {}
 
   record UserBody(String name, String email, Boolean superAdmin, String status) {}
 
@@ -74,7 +80,8 @@ final class DirectoryAdminController {
       throw badRequest("tenant_key may hold only letters, digits, '.', '_' and '-'");
     }
     String name = required("name", body.name(), 200);
-    return tenants.create(key, name)
+    return tenants
+        .create(key, name)
         .orElseThrow(() -> Problems.conflict("tenant " + key + " exists already"));
   }
 
@@ -85,43 +92,65 @@ final class DirectoryAdminController {
     String name = required("name", body.name(), 200);
     List<String> scopes = body.scopes() == null ? List.of() : body.scopes();
     for (String scope : scopes) {
-      if (scope == null || scope.isBlank() || scope.length() > 200 || scope.chars().anyMatch(Character::isWhitespace)) {
+      if (scope == null
+          || scope.isBlank()
+          || scope.length() > 200
+          || scope.chars().anyMatch(Character::isWhitespace)) {
         throw badRequest("each scope must be a non-empty word without spaces");
       }
     }
     Apps.Created created = apps.create(tenantKey, name, scopes);
     App app = created.app();
-    return new AppView(app.appId(), created.appSecret(), app.tenantKey(), app.name(), scopes.stream().distinct().toList(),
+    return new AppView(
+        app.appId(),
+        created.appSecret(),
+        app.tenantKey(),
+        app.name(),
+        scopes.stream().distinct().toList(),
         app.createdAt());
   }
 
   @PutMapping(path = "/{tenantKey}/users/{userId}", consumes = MediaType.APPLICATION_JSON_VALUE)
-  UserView putUser(@PathVariable String tenantKey, @PathVariable String userId, @RequestBody UserBody body) {
+  UserView putUser(
+      @PathVariable String tenantKey, @PathVariable String userId, @RequestBody UserBody body) {
     tenant(tenantKey);
     required("user_id", userId, 200);
-    String name = body.name() == null || body.name().isBlank() ? userId : required("name", body.name(), 200);
+    String name =
+        body.name() == null || body.name().isBlank() ? userId : required("name", body.name(), 200);
     if (body.email() != null && body.email().length() > 500) {
       throw badRequest("email must be at most 500 characters");
     }
     UserStatus status =
         body.status() == null
             ? UserStatus.ACTIVE
-            : UserStatus.parse(body.status()).orElseThrow(() -> badRequest("status must be active or dismissed"));
+            : UserStatus.parse(body.status())
+                .orElseThrow(() -> badRequest("status must be active or dismissed"));
     User user =
-        users.put(tenantKey, userId,
+        users.put(
+            tenantKey,
+            userId,
             new Users.Changes(name, body.email(), Boolean.TRUE.equals(body.superAdmin()), status));
     return view(user);
   }
 
-  @PostMapping(path = "/{tenantKey}/users/{userId}/access_tokens", consumes = MediaType.APPLICATION_JSON_VALUE)
+  @PostMapping(
+      path = "/{tenantKey}/users/{userId}/access_tokens",
+      consumes = MediaType.APPLICATION_JSON_VALUE)
   @ResponseStatus(HttpStatus.CREATED)
-  TokenView issueUserToken(@PathVariable String tenantKey, @PathVariable String userId, @RequestBody TokenBody body) {
+  TokenView issueUserToken(
+      @PathVariable String tenantKey, @PathVariable String userId, @RequestBody TokenBody body) {
     tenant(tenantKey);
     String appId = required("app_id", body.appId(), 64);
-    App app = apps.find(appId).filter(a -> a.tenantKey().equals(tenantKey))
-        .orElseThrow(() -> notFound("app " + appId + " is not an app of tenant " + tenantKey));
-    User user = users.find(tenantKey, userId).orElseThrow(() -> notFound("user " + userId + " is not in tenant " + tenantKey));
-    AccessTokens.Issued issued = tokens.issue(TokenKind.USER, app.appId(), tenantKey, user.userId());
+    App app =
+        apps.find(appId)
+            .filter(a -> a.tenantKey().equals(tenantKey))
+            .orElseThrow(() -> notFound("app " + appId + " is not an app of tenant " + tenantKey));
+    User user =
+        users
+            .find(tenantKey, userId)
+            .orElseThrow(() -> notFound("user " + userId + " is not in tenant " + tenantKey));
+    AccessTokens.Issued issued =
+        tokens.issue(TokenKind.USER, app.appId(), tenantKey, user.userId());
     return new TokenView(issued.token(), issued.expiresIn().toSeconds());
   }
 

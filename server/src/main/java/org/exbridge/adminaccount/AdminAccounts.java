@@ -12,7 +12,10 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 import org.springframework.transaction.annotation.Transactional;
 
-/** Admin-account profiles; their secrets are encrypted with {@link SecretCipher} before they are stored. */
+/**
+ * Admin-account profiles; their secrets are encrypted with {@link SecretCipher} before they are
+ * stored.
+ */
 @Repository
 public class AdminAccounts {
   private final JdbcClient jdbc;
@@ -50,11 +53,22 @@ public class AdminAccounts {
       return new PutResult.OwnedByOtherTenant(owner.get());
     }
     Instant now = clock.instant();
-    String sealed = cipher.encrypt(secret, id);
+    String ciphertext = cipher.encrypt(secret, id);
     Object[] values = {
-      profile.tenantKey(), profile.protocol().name(), profile.ewsUrl(), profile.username(),
-      profile.auth() == null ? null : profile.auth().name(), profile.graphUrl(), profile.tokenUrl(),
-      profile.clientId(), sealed, AdminAccount.VerificationStatus.UNVERIFIED.name(), null, null, Times.sql(now), id
+      profile.tenantKey(),
+      profile.protocol().name(),
+      profile.ewsUrl(),
+      profile.username(),
+      profile.auth() == null ? null : profile.auth().name(),
+      profile.graphUrl(),
+      profile.tokenUrl(),
+      profile.clientId(),
+      ciphertext,
+      AdminAccount.VerificationStatus.UNVERIFIED.name(),
+      null,
+      null,
+      Times.sql(now),
+      id
     };
     if (owner.isPresent()) {
       jdbc.sql(
@@ -96,14 +110,17 @@ public class AdminAccounts {
         .param(id)
         .query(String.class)
         .optional()
-        .map(sealed -> cipher.decrypt(sealed, id));
+        .map(ciphertext -> cipher.decrypt(ciphertext, id));
   }
 
   /** Records the outcome of a connection check. */
   public void recordCheck(String adminAccount, boolean ok, String error) {
-    jdbc.sql("update exchange_admin_account set status = ?, last_error = ?, checked_at = ? where admin_account = ?")
+    jdbc.sql(
+            "update exchange_admin_account set status = ?, last_error = ?, checked_at = ? where admin_account = ?")
         .params(
-            ok ? AdminAccount.VerificationStatus.OK.name() : AdminAccount.VerificationStatus.FAILED.name(),
+            ok
+                ? AdminAccount.VerificationStatus.OK.name()
+                : AdminAccount.VerificationStatus.FAILED.name(),
             ok ? null : error,
             Times.sql(clock.instant()),
             normalise(adminAccount))

@@ -24,7 +24,8 @@ final class DataFolder {
 
   /**
    * The content of {@code name}, created from {@code generate} when it does not exist. Safe when
-   * two instances start at once on one folder: the file is created exclusively, and the loser reads it.
+   * two instances start at once on one folder: the file is created exclusively, and the loser reads
+   * it.
    */
   String readOrCreate(String name, Supplier<String> generate) {
     Path file = path(name);
@@ -32,7 +33,11 @@ final class DataFolder {
       Files.createDirectories(root);
       if (!Files.exists(file)) {
         try {
-          Files.writeString(file, generate.get(), StandardCharsets.UTF_8, StandardOpenOption.CREATE_NEW,
+          Files.writeString(
+              file,
+              generate.get(),
+              StandardCharsets.UTF_8,
+              StandardOpenOption.CREATE_NEW,
               StandardOpenOption.WRITE);
           ownerOnly(file);
         } catch (FileAlreadyExistsException raced) {

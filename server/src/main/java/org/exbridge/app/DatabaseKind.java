@@ -15,6 +15,7 @@ public enum DatabaseKind {
     if (name.contains("h2")) {
       return H2;
     }
-    throw new IllegalStateException("unsupported database: " + productName + " (use H2 or PostgreSQL)");
+    throw new IllegalStateException(
+        "unsupported database: " + productName + " (use H2 or PostgreSQL)");
   }
 }

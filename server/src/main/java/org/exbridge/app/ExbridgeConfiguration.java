@@ -36,15 +36,19 @@ class ExbridgeConfiguration {
   SecretCipher secretCipher(@Value("${exbridge.secret-key:}") String configured, DataFolder data) {
     String encoded = configured;
     if (encoded.isBlank()) {
-      encoded = data.readOrCreate("secret.key", () -> Base64.getEncoder().encodeToString(Secrets.randomBytes(32)));
-      log.info("secrets at rest are encrypted with the key in {} (set EXBRIDGE_SECRET_KEY to use your own)",
+      encoded =
+          data.readOrCreate(
+              "secret.key", () -> Base64.getEncoder().encodeToString(Secrets.randomBytes(32)));
+      log.info(
+          "secrets at rest are encrypted with the key in {} (set EXBRIDGE_SECRET_KEY to use your own)",
           data.path("secret.key").toAbsolutePath());
     }
     byte[] key;
     try {
       key = Base64.getDecoder().decode(encoded.trim());
     } catch (IllegalArgumentException e) {
-      throw new IllegalStateException("EXBRIDGE_SECRET_KEY must be base64 of 16, 24 or 32 bytes", e);
+      throw new IllegalStateException(
+          "EXBRIDGE_SECRET_KEY must be base64 of 16, 24 or 32 bytes", e);
     }
     return new SecretCipher(key);
   }
@@ -55,7 +59,8 @@ class ExbridgeConfiguration {
       return new AdminToken(configured.trim());
     }
     String token = data.readOrCreate("admin-token", () -> Secrets.random("xa-", 40));
-    log.info("operator API token: see {} (set EXBRIDGE_ADMIN_TOKEN to choose one)",
+    log.info(
+        "operator API token: see {} (set EXBRIDGE_ADMIN_TOKEN to choose one)",
         data.path("admin-token").toAbsolutePath());
     return new AdminToken(token);
   }

@@ -27,7 +27,8 @@ public final class JsonErrorReportValve extends ErrorReportValve {
       // the only free-form text in an API path is the binding id
       body = "{\"code\":195102,\"msg\":\"exchange_binding_id invalid\",\"data\":{}}";
     } else {
-      body = "{\"code\":190002,\"msg\":\"invalid parameters in request: malformed request\",\"data\":{}}";
+      body =
+          "{\"code\":190002,\"msg\":\"invalid parameters in request: malformed request\",\"data\":{}}";
     }
     try {
       if (response.getHeader(LogIds.HEADER) == null) {

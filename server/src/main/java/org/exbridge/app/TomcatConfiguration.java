@@ -7,20 +7,23 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /**
- * Tomcat's own error page is JSON like every other response. And binding ids are base64 and may hold {@code /}; a client that percent-encodes it sends
- * {@code %2F}, which Tomcat refuses by default. Pass it through to the handler, which decodes it.
+ * Tomcat's own error page is JSON like every other response. And binding ids are base64 and may
+ * hold {@code /}; a client that percent-encodes it sends {@code %2F}, which Tomcat refuses by
+ * default. Pass it through to the handler, which decodes it.
  */
 @Configuration(proxyBeanMethods = false)
 class TomcatConfiguration {
   @Bean
   WebServerFactoryCustomizer<TomcatServletWebServerFactory> encodedSlashes() {
     return factory -> {
-      factory.addConnectorCustomizers(connector -> connector.setEncodedSolidusHandling("passthrough"));
-      factory.addContextCustomizers(context -> {
-        if (context.getParent() instanceof StandardHost host) {
-          host.setErrorReportValveClass(JsonErrorReportValve.class.getName());
-        }
-      });
+      factory.addConnectorCustomizers(
+          connector -> connector.setEncodedSolidusHandling("passthrough"));
+      factory.addContextCustomizers(
+          context -> {
+            if (context.getParent() instanceof StandardHost host) {
+              host.setErrorReportValveClass(JsonErrorReportValve.class.getName());
+            }
+          });
     };
   }
 }

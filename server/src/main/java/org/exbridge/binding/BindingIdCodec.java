@@ -8,8 +8,8 @@ import java.util.Base64;
 import java.util.Optional;
 
 /**
- * The platform's {@code exchange_binding_id}: standard base64 (with padding) of
- * {@code admin_account + " " + exchange_account}, as the documented example decodes.
+ * The platform's {@code exchange_binding_id}: standard base64 (with padding) of {@code
+ * admin_account + " " + exchange_account}, as the documented example decodes.
  */
 public final class BindingIdCodec {
   private BindingIdCodec() {}
@@ -21,7 +21,9 @@ public final class BindingIdCodec {
         .encodeToString((adminAccount + " " + exchangeAccount).getBytes(StandardCharsets.UTF_8));
   }
 
-  /** The two accounts, or empty when the id is not base64 of two e-mail addresses joined by a space. */
+  /**
+   * The two accounts, or empty when the id is not base64 of two e-mail addresses joined by a space.
+   */
   public static Optional<Accounts> decode(String id) {
     if (id == null || id.isEmpty() || id.length() > 4096) {
       return Optional.empty();
@@ -48,6 +50,7 @@ public final class BindingIdCodec {
     if (!EmailAddress.isValid(admin) || !EmailAddress.isValid(exchange)) {
       return Optional.empty();
     }
-    return Optional.of(new Accounts(EmailAddress.normalise(admin), EmailAddress.normalise(exchange)));
+    return Optional.of(
+        new Accounts(EmailAddress.normalise(admin), EmailAddress.normalise(exchange)));
   }
 }

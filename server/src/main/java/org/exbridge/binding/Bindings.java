@@ -19,12 +19,22 @@ public class Bindings {
     this.jdbc = jdbc;
   }
 
-  /** Inserts a new binding in {@code doing} and returns its row id; fails on a bound exchange account. */
-  long insert(String tenantKey, String adminAccount, String exchangeAccount, String userId, Instant now) {
+  /**
+   * Inserts a new binding in {@code doing} and returns its row id; fails on a bound exchange
+   * account.
+   */
+  long insert(
+      String tenantKey, String adminAccount, String exchangeAccount, String userId, Instant now) {
     jdbc.sql(
             "insert into exchange_binding (tenant_key, admin_account, exchange_account, user_id, status,"
                 + " created_at, updated_at) values (?, ?, ?, ?, ?, ?, ?)")
-        .params(tenantKey, adminAccount, exchangeAccount, userId, BindingStatus.DOING.wire(), Times.sql(now),
+        .params(
+            tenantKey,
+            adminAccount,
+            exchangeAccount,
+            userId,
+            BindingStatus.DOING.wire(),
+            Times.sql(now),
             Times.sql(now))
         .update();
     return byExchangeAccount(exchangeAccount).orElseThrow().id();
@@ -43,7 +53,8 @@ public class Bindings {
 
   /** Bindings for the operator, optionally narrowed to one tenant and one status, oldest first. */
   public List<Binding> list(String tenantKey, BindingStatus status, int limit) {
-    StringBuilder sql = new StringBuilder("select " + COLUMNS + " from exchange_binding where 1 = 1");
+    StringBuilder sql =
+        new StringBuilder("select " + COLUMNS + " from exchange_binding where 1 = 1");
     JdbcClient.StatementSpec spec;
     if (tenantKey != null) {
       sql.append(" and tenant_key = :tenant");

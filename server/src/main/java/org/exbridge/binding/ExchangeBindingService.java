@@ -14,8 +14,8 @@ import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * The rules of the Exchange binding resource: who may bind what, idempotent creation, one user
- * per Exchange account, and the first sync job enqueued with the binding.
+ * The rules of the Exchange binding resource: who may bind what, idempotent creation, one user per
+ * Exchange account, and the first sync job enqueued with the binding.
  */
 @Service
 public class ExchangeBindingService {
@@ -27,7 +27,12 @@ public class ExchangeBindingService {
   private final Clock clock;
 
   ExchangeBindingService(
-      Bindings bindings, AdminAccounts adminAccounts, Users users, SyncJobs jobs, TransactionTemplate tx, Clock clock) {
+      Bindings bindings,
+      AdminAccounts adminAccounts,
+      Users users,
+      SyncJobs jobs,
+      TransactionTemplate tx,
+      Clock clock) {
     this.bindings = bindings;
     this.adminAccounts = adminAccounts;
     this.users = users;
@@ -55,51 +60,78 @@ public class ExchangeBindingService {
       throw new BindingRefused(Reason.INVALID_PARAMETERS, "user_id must be at most 500 characters");
     }
     AdminAccount profile =
-        adminAccounts.find(admin)
-            .orElseThrow(() -> new BindingRefused(Reason.ADMIN_ACCOUNT_NOT_FOUND, "admin account is not found: " + admin));
+        adminAccounts
+            .find(admin)
+            .orElseThrow(
+                () ->
+                    new BindingRefused(
+                        Reason.ADMIN_ACCOUNT_NOT_FOUND, "admin account is not found: " + admin));
     if (!profile.tenantKey().equals(tenantKey)) {
       throw new BindingRefused(
-          Reason.ADMIN_ACCOUNT_OF_OTHER_TENANT, "admin account " + admin + " is not bound to the current tenant");
+          Reason.ADMIN_ACCOUNT_OF_OTHER_TENANT,
+          "admin account " + admin + " is not bound to the current tenant");
     }
     if (profile.status() == AdminAccount.VerificationStatus.FAILED) {
       throw new BindingRefused(
-          Reason.ADMIN_ACCOUNT_FAILED, "admin account " + admin + " failed its last check; bind it again in the admin console");
+          Reason.ADMIN_ACCOUNT_FAILED,
+          "admin account " + admin + " failed its last check; bind it again in the admin console");
     }
     User user =
-        users.resolve(tenantKey, appId, idType, request.userId())
+        users
+            .resolve(tenantKey, appId, idType, request.userId())
             .filter(User::active)
-            .orElseThrow(() -> new BindingRefused(
-                Reason.USER_NOT_IN_TENANT, "user " + request.userId() + " (" + idType.wire() + ") is dismissed or not in the tenant"));
+            .orElseThrow(
+                () ->
+                    new BindingRefused(
+                        Reason.USER_NOT_IN_TENANT,
+                        "user "
+                            + request.userId()
+                            + " ("
+                            + idType.wire()
+                            + ") is dismissed or not in the tenant"));
 
     Optional<Binding> existing = bindings.byExchangeAccount(exchange);
     if (existing.isEmpty()) {
       try {
-        return tx.execute(status -> {
-          long id = bindings.insert(tenantKey, admin, exchange, user.userId(), clock.instant());
-          jobs.enqueueInitialSync(id);
-          return bindings.byExchangeAccount(exchange).orElseThrow();
-        });
+        return tx.execute(
+            status -> {
+              long id = bindings.insert(tenantKey, admin, exchange, user.userId(), clock.instant());
+              jobs.enqueueInitialSync(id);
+              return bindings.byExchangeAccount(exchange).orElseThrow();
+            });
       } catch (DuplicateKeyException raced) {
         existing = bindings.byExchangeAccount(exchange);
       }
     }
-    Binding found = existing.orElseThrow(() -> new IllegalStateException("binding vanished while creating it"));
-    if (found.tenantKey().equals(tenantKey) && found.adminAccount().equals(admin) && found.userId().equals(user.userId())) {
+    Binding found =
+        existing.orElseThrow(() -> new IllegalStateException("binding vanished while creating it"));
+    if (found.tenantKey().equals(tenantKey)
+        && found.adminAccount().equals(admin)
+        && found.userId().equals(user.userId())) {
       return found;
     }
     throw new BindingRefused(
         Reason.INVALID_PARAMETERS,
-        "exchange_account " + exchange + " is already bound to another user; delete that binding first");
+        "exchange_account "
+            + exchange
+            + " is already bound to another user; delete that binding first");
   }
 
   /** The caller's tenant's binding that the id names. */
   public Binding get(String tenantKey, String exchangeBindingId) {
     BindingIdCodec.Accounts accounts =
         BindingIdCodec.decode(exchangeBindingId)
-            .orElseThrow(() -> new BindingRefused(Reason.BINDING_ID_INVALID, "exchange_binding_id invalid"));
-    return bindings.byExchangeAccount(accounts.exchangeAccount())
-        .filter(b -> b.tenantKey().equals(tenantKey) && b.adminAccount().equals(accounts.adminAccount()))
-        .orElseThrow(() -> new BindingRefused(Reason.BINDING_NOT_FOUND, "exchange account binding is not found"));
+            .orElseThrow(
+                () -> new BindingRefused(Reason.BINDING_ID_INVALID, "exchange_binding_id invalid"));
+    return bindings
+        .byExchangeAccount(accounts.exchangeAccount())
+        .filter(
+            b ->
+                b.tenantKey().equals(tenantKey) && b.adminAccount().equals(accounts.adminAccount()))
+        .orElseThrow(
+            () ->
+                new BindingRefused(
+                    Reason.BINDING_NOT_FOUND, "exchange account binding is not found"));
   }
 
   /** Unbinds: the binding and its sync job go, and the Exchange account is free to bind again. */
@@ -116,7 +148,8 @@ public class ExchangeBindingService {
     }
     if (value.length() > EmailAddress.MAX_LENGTH) {
       throw new BindingRefused(
-          Reason.INVALID_PARAMETERS, field + " must be at most " + EmailAddress.MAX_LENGTH + " characters");
+          Reason.INVALID_PARAMETERS,
+          field + " must be at most " + EmailAddress.MAX_LENGTH + " characters");
     }
     String trimmed = value.trim();
     if (!EmailAddress.isValid(trimmed)) {

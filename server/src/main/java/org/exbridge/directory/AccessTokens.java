@@ -23,7 +23,8 @@ public class AccessTokens {
   }
 
   /** What a token stands for: the app it was issued to and, for user tokens only, the user. */
-  public record Grant(TokenKind kind, App app, String tenantKey, String userId, Instant expiresAt) {}
+  public record Grant(
+      TokenKind kind, App app, String tenantKey, String userId, Instant expiresAt) {}
 
   public record Issued(String token, Duration expiresIn) {}
 
@@ -44,12 +45,14 @@ public class AccessTokens {
             "select t.kind, t.tenant_key as token_tenant, t.user_id, t.expires_at, a.app_id, a.tenant_key, a.name,"
                 + " a.scopes, a.created_at from access_token t join app a on a.app_id = t.app_id where t.token_hash = ?")
         .param(Secrets.hash(token))
-        .query((rs, n) -> new Grant(
-            TokenKind.valueOf(rs.getString("kind")),
-            Apps.map(rs, n),
-            rs.getString("token_tenant"),
-            rs.getString("user_id"),
-            Times.instant(rs, "expires_at")))
+        .query(
+            (rs, n) ->
+                new Grant(
+                    TokenKind.valueOf(rs.getString("kind")),
+                    Apps.map(rs, n),
+                    rs.getString("token_tenant"),
+                    rs.getString("user_id"),
+                    Times.instant(rs, "expires_at")))
         .optional();
   }
 

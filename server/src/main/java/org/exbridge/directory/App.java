@@ -5,7 +5,8 @@ import java.util.Collection;
 import java.util.Set;
 
 /** An open-platform app of one tenant, with the scopes it was granted. */
-public record App(String appId, String tenantKey, String name, Set<String> scopes, Instant createdAt) {
+public record App(
+    String appId, String tenantKey, String name, Set<String> scopes, Instant createdAt) {
   public boolean hasScope(String scope) {
     return scopes.contains(scope);
   }

@@ -32,10 +32,17 @@ public class Apps {
   public Created create(String tenantKey, String name, Collection<String> scopes) {
     String appId = Secrets.random("cli_", 16);
     String secret = Secrets.random("", 32);
-    App app = new App(appId, tenantKey, name, Set.copyOf(new LinkedHashSet<>(scopes)), clock.instant());
+    App app =
+        new App(appId, tenantKey, name, Set.copyOf(new LinkedHashSet<>(scopes)), clock.instant());
     jdbc.sql(
             "insert into app (app_id, tenant_key, name, secret_hash, scopes, created_at) values (?, ?, ?, ?, ?, ?)")
-        .params(appId, tenantKey, name, Secrets.hash(secret), String.join(" ", scopes), Times.sql(app.createdAt()))
+        .params(
+            appId,
+            tenantKey,
+            name,
+            Secrets.hash(secret),
+            String.join(" ", scopes),
+            Times.sql(app.createdAt()))
         .update();
     users.assignOpenIds(tenantKey, appId);
     return new Created(app, secret);
@@ -51,7 +58,10 @@ public class Apps {
   /** The app when the secret is its own. */
   public Optional<App> authenticate(String appId, String secret) {
     Optional<String> hash =
-        jdbc.sql("select secret_hash from app where app_id = ?").param(appId).query(String.class).optional();
+        jdbc.sql("select secret_hash from app where app_id = ?")
+            .param(appId)
+            .query(String.class)
+            .optional();
     if (hash.isEmpty() || !Secrets.sameHash(hash.get(), Secrets.hash(secret))) {
       return Optional.empty();
     }
@@ -63,6 +73,10 @@ public class Apps {
     Set<String> set =
         scopes.isBlank() ? Set.of() : Set.copyOf(Arrays.asList(scopes.trim().split("\\s+")));
     return new App(
-        rs.getString("app_id"), rs.getString("tenant_key"), rs.getString("name"), set, Times.instant(rs, "created_at"));
+        rs.getString("app_id"),
+        rs.getString("tenant_key"),
+        rs.getString("name"),
+        set,
+        Times.instant(rs, "created_at"));
   }
 }

@@ -32,7 +32,12 @@ public class Tenants {
   public Optional<Tenant> find(String tenantKey) {
     return jdbc.sql("select tenant_key, name, created_at from tenant where tenant_key = ?")
         .param(tenantKey)
-        .query((rs, n) -> new Tenant(rs.getString("tenant_key"), rs.getString("name"), Times.instant(rs, "created_at")))
+        .query(
+            (rs, n) ->
+                new Tenant(
+                    rs.getString("tenant_key"),
+                    rs.getString("name"),
+                    Times.instant(rs, "created_at")))
         .optional();
   }
 }

@@ -15,7 +15,8 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 @Repository
 public class Users {
-  private static final String COLUMNS = "u.tenant_key, u.user_id, u.union_id, u.name, u.email, u.super_admin, u.status";
+  private static final String COLUMNS =
+      "u.tenant_key, u.user_id, u.union_id, u.name, u.email, u.super_admin, u.status";
   private final JdbcClient jdbc;
   private final Clock clock;
   private final TransactionTemplate tx;
@@ -28,7 +29,10 @@ public class Users {
 
   public record Changes(String name, String email, boolean superAdmin, UserStatus status) {}
 
-  /** Creates or updates the user; a new user gets a union_id and an open_id for each app of the tenant. */
+  /**
+   * Creates or updates the user; a new user gets a union_id and an open_id for each app of the
+   * tenant.
+   */
   public User put(String tenantKey, String userId, Changes changes) {
     for (int attempt = 0; ; attempt++) {
       try {
@@ -48,7 +52,14 @@ public class Users {
         jdbc.sql(
                 "update directory_user set name = ?, email = ?, super_admin = ?, status = ?, updated_at = ?"
                     + " where tenant_key = ? and user_id = ?")
-            .params(c.name(), c.email(), c.superAdmin(), c.status().wire(), Times.sql(now), tenantKey, userId)
+            .params(
+                c.name(),
+                c.email(),
+                c.superAdmin(),
+                c.status().wire(),
+                Times.sql(now),
+                tenantKey,
+                userId)
             .update();
     if (updated == 0) {
       jdbc.sql(
@@ -66,7 +77,10 @@ public class Users {
               Times.sql(now))
           .update();
       List<String> apps =
-          jdbc.sql("select app_id from app where tenant_key = ?").param(tenantKey).query(String.class).list();
+          jdbc.sql("select app_id from app where tenant_key = ?")
+              .param(tenantKey)
+              .query(String.class)
+              .list();
       for (String appId : apps) {
         insertOpenId(appId, tenantKey, userId);
       }
@@ -77,7 +91,10 @@ public class Users {
   /** Gives every user of the tenant an open_id for a new app. */
   void assignOpenIds(String tenantKey, String appId) {
     List<String> ids =
-        jdbc.sql("select user_id from directory_user where tenant_key = ?").param(tenantKey).query(String.class).list();
+        jdbc.sql("select user_id from directory_user where tenant_key = ?")
+            .param(tenantKey)
+            .query(String.class)
+            .list();
     for (String userId : ids) {
       insertOpenId(appId, tenantKey, userId);
     }
@@ -90,24 +107,33 @@ public class Users {
   }
 
   public Optional<User> find(String tenantKey, String userId) {
-    return jdbc.sql("select " + COLUMNS + " from directory_user u where u.tenant_key = ? and u.user_id = ?")
+    return jdbc.sql(
+            "select " + COLUMNS + " from directory_user u where u.tenant_key = ? and u.user_id = ?")
         .params(tenantKey, userId)
         .query(Users::map)
         .optional();
   }
 
-  /** The user of the tenant that {@code id} names, read as {@code type} from the point of view of {@code appId}. */
+  /**
+   * The user of the tenant that {@code id} names, read as {@code type} from the point of view of
+   * {@code appId}.
+   */
   public Optional<User> resolve(String tenantKey, String appId, UserIdType type, String id) {
     return switch (type) {
       case USER_ID -> find(tenantKey, id);
       case UNION_ID ->
-          jdbc.sql("select " + COLUMNS + " from directory_user u where u.tenant_key = ? and u.union_id = ?")
+          jdbc.sql(
+                  "select "
+                      + COLUMNS
+                      + " from directory_user u where u.tenant_key = ? and u.union_id = ?")
               .params(tenantKey, id)
               .query(Users::map)
               .optional();
       case OPEN_ID ->
           jdbc.sql(
-                  "select " + COLUMNS + " from user_open_id o join directory_user u"
+                  "select "
+                      + COLUMNS
+                      + " from user_open_id o join directory_user u"
                       + " on u.tenant_key = o.tenant_key and u.user_id = o.user_id"
                       + " where o.open_id = ? and o.app_id = ? and o.tenant_key = ?")
               .params(id, appId, tenantKey)
@@ -126,7 +152,8 @@ public class Users {
               .query(String.class)
               .optional();
       case OPEN_ID ->
-          jdbc.sql("select open_id from user_open_id where app_id = ? and tenant_key = ? and user_id = ?")
+          jdbc.sql(
+                  "select open_id from user_open_id where app_id = ? and tenant_key = ? and user_id = ?")
               .params(appId, tenantKey, userId)
               .query(String.class)
               .optional();
@@ -136,11 +163,13 @@ public class Users {
   /** open_id per app_id. */
   public Map<String, String> openIds(String tenantKey, String userId) {
     Map<String, String> result = new LinkedHashMap<>();
-    jdbc.sql("select app_id, open_id from user_open_id where tenant_key = ? and user_id = ? order by app_id")
+    jdbc.sql(
+            "select app_id, open_id from user_open_id where tenant_key = ? and user_id = ? order by app_id")
         .params(tenantKey, userId)
-        .query(rs -> {
-          result.put(rs.getString("app_id"), rs.getString("open_id"));
-        });
+        .query(
+            rs -> {
+              result.put(rs.getString("app_id"), rs.getString("open_id"));
+            });
     return result;
   }
 

@@ -14,8 +14,8 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * The jar's entry point. Compiled for Java 17 so that {@code java -jar exbridge.jar} starts on
- * any JDK a machine defaults to: on 21 or later it hands straight to the application; on an older
+ * The jar's entry point. Compiled for Java 17 so that {@code java -jar exbridge.jar} starts on any
+ * JDK a machine defaults to: on 21 or later it hands straight to the application; on an older
  * runtime it finds an installed JDK of 21 or later and runs the same jar on it, passing the
  * arguments, JVM options, standard streams and exit code through.
  */

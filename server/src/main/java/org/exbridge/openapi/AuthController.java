@@ -12,9 +12,9 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * The platform's token endpoints for self-built apps. Their replies are flat ({@code code},
- * {@code msg}, the token, {@code expire}), not wrapped in {@code data}. Every call issues a fresh
- * token; earlier ones stay valid until they expire.
+ * The platform's token endpoints for self-built apps. Their replies are flat ({@code code}, {@code
+ * msg}, the token, {@code expire}), not wrapped in {@code data}. Every call issues a fresh token;
+ * earlier ones stay valid until they expire.
  */
 @RestController
 final class AuthController {
@@ -28,7 +28,9 @@ final class AuthController {
 
   record AppCredentials(String appId, String appSecret) {}
 
-  @PostMapping(path = "/open-apis/auth/v3/tenant_access_token/internal", produces = MediaType.APPLICATION_JSON_VALUE)
+  @PostMapping(
+      path = "/open-apis/auth/v3/tenant_access_token/internal",
+      produces = MediaType.APPLICATION_JSON_VALUE)
   Map<String, Object> tenantAccessToken(@RequestBody AppCredentials credentials) {
     App app = authenticate(credentials);
     AccessTokens.Issued tenant = tokens.issue(TokenKind.TENANT, app.appId(), app.tenantKey(), null);
@@ -38,7 +40,9 @@ final class AuthController {
     return body;
   }
 
-  @PostMapping(path = "/open-apis/auth/v3/app_access_token/internal", produces = MediaType.APPLICATION_JSON_VALUE)
+  @PostMapping(
+      path = "/open-apis/auth/v3/app_access_token/internal",
+      produces = MediaType.APPLICATION_JSON_VALUE)
   Map<String, Object> appAccessToken(@RequestBody AppCredentials credentials) {
     App app = authenticate(credentials);
     AccessTokens.Issued appToken = tokens.issue(TokenKind.APP, app.appId(), app.tenantKey(), null);
@@ -55,7 +59,8 @@ final class AuthController {
       throw new OpenApiException(ErrorCode.APP_NOT_FOUND, "invalid param: app_id is required");
     }
     if (blank(credentials.appSecret())) {
-      throw new OpenApiException(ErrorCode.APP_CREDENTIALS_INVALID, "invalid param: app_secret is required");
+      throw new OpenApiException(
+          ErrorCode.APP_CREDENTIALS_INVALID, "invalid param: app_secret is required");
     }
     if (apps.find(credentials.appId()).isEmpty()) {
       throw OpenApiException.of(ErrorCode.APP_NOT_FOUND);

@@ -29,13 +29,17 @@ public final class EdgeErrors {
     return uri != null && uri.startsWith(ADMIN_PREFIX);
   }
 
-  public void write(HttpServletRequest request, HttpServletResponse response, OpenApiException failure)
+  public void write(
+      HttpServletRequest request, HttpServletResponse response, OpenApiException failure)
       throws IOException {
     write(request, response, failure.error().httpStatus(), failure);
   }
 
   public void write(
-      HttpServletRequest request, HttpServletResponse response, int httpStatus, OpenApiException failure)
+      HttpServletRequest request,
+      HttpServletResponse response,
+      int httpStatus,
+      OpenApiException failure)
       throws IOException {
     if (response.isCommitted()) {
       return;
@@ -58,7 +62,8 @@ public final class EdgeErrors {
   }
 
   /** A problem-details body for the operator API. */
-  public void writeProblem(HttpServletRequest request, HttpServletResponse response, int status, String detail)
+  public void writeProblem(
+      HttpServletRequest request, HttpServletResponse response, int status, String detail)
       throws IOException {
     response.resetBuffer();
     response.setStatus(status);
@@ -69,7 +74,9 @@ public final class EdgeErrors {
 
   public static Envelope envelope(OpenApiException failure, HttpServletRequest request) {
     return Envelope.failure(
-        failure.error().code(), failure.getMessage(), (String) request.getAttribute(LogIds.ATTRIBUTE));
+        failure.error().code(),
+        failure.getMessage(),
+        (String) request.getAttribute(LogIds.ATTRIBUTE));
   }
 
   public static Map<String, Object> problem(int status, String detail, HttpServletRequest request) {

@@ -45,7 +45,10 @@ final class EdgeExceptionHandler {
           case ADMIN_ACCOUNT_FAILED -> ErrorCode.ADMIN_ACCOUNT_BINDING_FAILED;
           case ADMIN_ACCOUNT_NOT_FOUND -> ErrorCode.ADMIN_ACCOUNT_NOT_FOUND;
         };
-    String message = e.getMessage().equals(code.message()) ? code.message() : code.message() + ": " + e.getMessage();
+    String message =
+        e.getMessage().equals(code.message())
+            ? code.message()
+            : code.message() + ": " + e.getMessage();
     return respond(request, code.httpStatus(), new OpenApiException(code, message));
   }
 
@@ -64,23 +67,32 @@ final class EdgeExceptionHandler {
         return respond(request, 413, OpenApiException.invalid(tooLarge.getMessage()));
       }
     }
-    return respond(request, 400, OpenApiException.invalid("request body is not valid JSON of the expected shape"));
+    return respond(
+        request,
+        400,
+        OpenApiException.invalid("request body is not valid JSON of the expected shape"));
   }
 
   @ExceptionHandler(HttpMediaTypeNotSupportedException.class)
-  ResponseEntity<Object> mediaType(HttpMediaTypeNotSupportedException e, HttpServletRequest request) {
+  ResponseEntity<Object> mediaType(
+      HttpMediaTypeNotSupportedException e, HttpServletRequest request) {
     return respond(request, 415, OpenApiException.invalid("Content-Type must be application/json"));
   }
 
   @ExceptionHandler(HttpMediaTypeNotAcceptableException.class)
-  ResponseEntity<Object> notAcceptable(HttpMediaTypeNotAcceptableException e, HttpServletRequest request) {
+  ResponseEntity<Object> notAcceptable(
+      HttpMediaTypeNotAcceptableException e, HttpServletRequest request) {
     return respond(request, 406, OpenApiException.invalid("responses are application/json"));
   }
 
   @ExceptionHandler(HttpRequestMethodNotSupportedException.class)
-  ResponseEntity<Object> method(HttpRequestMethodNotSupportedException e, HttpServletRequest request) {
+  ResponseEntity<Object> method(
+      HttpRequestMethodNotSupportedException e, HttpServletRequest request) {
     ResponseEntity<Object> response =
-        respond(request, 405, OpenApiException.invalid("method " + e.getMethod() + " is not allowed here"));
+        respond(
+            request,
+            405,
+            OpenApiException.invalid("method " + e.getMethod() + " is not allowed here"));
     if (e.getSupportedHttpMethods() != null) {
       return ResponseEntity.status(405)
           .headers(response.getHeaders())
@@ -93,10 +105,16 @@ final class EdgeExceptionHandler {
   @ExceptionHandler({NoResourceFoundException.class, NoHandlerFoundException.class})
   ResponseEntity<Object> noRoute(Exception e, HttpServletRequest request) {
     return respond(
-        request, 404, OpenApiException.invalid("no such API: " + request.getMethod() + " " + request.getRequestURI()));
+        request,
+        404,
+        OpenApiException.invalid(
+            "no such API: " + request.getMethod() + " " + request.getRequestURI()));
   }
 
-  @ExceptionHandler({MissingServletRequestParameterException.class, MethodArgumentTypeMismatchException.class})
+  @ExceptionHandler({
+    MissingServletRequestParameterException.class,
+    MethodArgumentTypeMismatchException.class
+  })
   ResponseEntity<Object> badParameter(Exception e, HttpServletRequest request) {
     return respond(request, 400, OpenApiException.invalid(e.getMessage()));
   }
@@ -107,7 +125,8 @@ final class EdgeExceptionHandler {
     return respond(request, 500, OpenApiException.of(ErrorCode.INTERNAL_ERROR));
   }
 
-  private static ResponseEntity<Object> respond(HttpServletRequest request, int status, OpenApiException e) {
+  private static ResponseEntity<Object> respond(
+      HttpServletRequest request, int status, OpenApiException e) {
     ResponseEntity.BodyBuilder builder = ResponseEntity.status(HttpStatus.valueOf(status));
     if (e.retryAfterSeconds() > 0) {
       builder.header(HttpHeaders.RETRY_AFTER, Long.toString(e.retryAfterSeconds()));

@@ -2,7 +2,10 @@ package org.exbridge.openapi;
 
 import java.util.Map;
 
-/** The platform's response body: {@code {"code","msg","data"}}, plus {@code error.log_id} on failures. */
+/**
+ * The platform's response body: {@code {"code","msg","data"}}, plus {@code error.log_id} on
+ * failures.
+ */
 public record Envelope(int code, String msg, Object data, ErrorDetail error) {
   private static final Map<String, Object> EMPTY = Map.of();
 

@@ -14,10 +14,17 @@ public enum ErrorCode {
   ADMIN_ACCOUNT_BINDING_FAILED(403, 195105, "admin account binding failed"),
   ADMIN_ACCOUNT_NOT_FOUND(404, 195106, "admin account is not found"),
   TOKEN_MISSING(
-      401, 99991661, "Missing access token for authorization. Please make a request with token attached."),
-  TOKEN_INVALID(401, 99991663, "Invalid access token for authorization. Please make a request with token attached."),
+      401,
+      99991661,
+      "Missing access token for authorization. Please make a request with token attached."),
+  TOKEN_INVALID(
+      401,
+      99991663,
+      "Invalid access token for authorization. Please make a request with token attached."),
   TOKEN_TYPE_NOT_SUPPORTED(
-      401, 99991668, "Invalid access token for authorization: token type not support, this API accepts user_access_token only."),
+      401,
+      99991668,
+      "Invalid access token for authorization: token type not support, this API accepts user_access_token only."),
   TOKEN_EXPIRED(401, 99991677, "Authentication token expired."),
   SCOPE_MISSING(403, 99991672, "Access denied. One of the following scopes is required: %s."),
   APP_CREDENTIALS_INVALID(400, 10014, "app secret invalid"),

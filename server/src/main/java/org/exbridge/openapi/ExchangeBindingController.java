@@ -15,7 +15,10 @@ import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
-/** {@code /open-apis/calendar/v4/exchange_bindings}: create, get and delete, as the platform defines them. */
+/**
+ * {@code /open-apis/calendar/v4/exchange_bindings}: create, get and delete, as the platform defines
+ * them.
+ */
 @RestController
 final class ExchangeBindingController {
   static final String PATH = "/open-apis/calendar/v4/exchange_bindings";
@@ -26,23 +29,33 @@ final class ExchangeBindingController {
   private final ExchangeBindingService service;
   private final Users users;
 
-  ExchangeBindingController(UserTokenAuthenticator authenticator, ExchangeBindingService service, Users users) {
+  ExchangeBindingController(
+      UserTokenAuthenticator authenticator, ExchangeBindingService service, Users users) {
     this.authenticator = authenticator;
     this.service = service;
     this.users = users;
   }
 
   /** The binding as the platform returns it; fields the app may not see are left out. */
-  record BindingView(String adminAccount, String exchangeAccount, String userId, String status, String exchangeBindingId) {}
+  record BindingView(
+      String adminAccount,
+      String exchangeAccount,
+      String userId,
+      String status,
+      String exchangeBindingId) {}
 
   record CreateBody(String adminAccount, String exchangeAccount, String userId) {}
 
-  @PostMapping(path = PATH, consumes = MediaType.APPLICATION_JSON_VALUE, produces = MediaType.APPLICATION_JSON_VALUE)
+  @PostMapping(
+      path = PATH,
+      consumes = MediaType.APPLICATION_JSON_VALUE,
+      produces = MediaType.APPLICATION_JSON_VALUE)
   Envelope create(
       @RequestHeader(name = HttpHeaders.AUTHORIZATION, required = false) String authorization,
       @RequestParam(name = "user_id_type", required = false) String userIdType,
       @RequestBody CreateBody body) {
-    Caller caller = authenticator.authenticateSuperAdmin(authorization, OpenApi.CREATE_EXCHANGE_BINDING);
+    Caller caller =
+        authenticator.authenticateSuperAdmin(authorization, OpenApi.CREATE_EXCHANGE_BINDING);
     UserIdType type = userIdType(userIdType);
     if (body == null) {
       throw OpenApiException.invalid("request body is required");
@@ -52,7 +65,8 @@ final class ExchangeBindingController {
             caller.tenantKey(),
             caller.app().appId(),
             type,
-            new ExchangeBindingService.CreateRequest(body.adminAccount(), body.exchangeAccount(), body.userId()));
+            new ExchangeBindingService.CreateRequest(
+                body.adminAccount(), body.exchangeAccount(), body.userId()));
     return Envelope.success(view(binding, caller, type));
   }
 
@@ -61,7 +75,8 @@ final class ExchangeBindingController {
       @RequestHeader(name = HttpHeaders.AUTHORIZATION, required = false) String authorization,
       @RequestParam(name = "user_id_type", required = false) String userIdType,
       HttpServletRequest request) {
-    Caller caller = authenticator.authenticateSuperAdmin(authorization, OpenApi.GET_EXCHANGE_BINDING);
+    Caller caller =
+        authenticator.authenticateSuperAdmin(authorization, OpenApi.GET_EXCHANGE_BINDING);
     UserIdType type = userIdType(userIdType);
     Binding binding = service.get(caller.tenantKey(), bindingId(request));
     return Envelope.success(view(binding, caller, type));
@@ -71,7 +86,8 @@ final class ExchangeBindingController {
   Envelope delete(
       @RequestHeader(name = HttpHeaders.AUTHORIZATION, required = false) String authorization,
       HttpServletRequest request) {
-    Caller caller = authenticator.authenticateSuperAdmin(authorization, OpenApi.DELETE_EXCHANGE_BINDING);
+    Caller caller =
+        authenticator.authenticateSuperAdmin(authorization, OpenApi.DELETE_EXCHANGE_BINDING);
     service.delete(caller.tenantKey(), bindingId(request));
     return Envelope.success(null);
   }
@@ -80,7 +96,10 @@ final class ExchangeBindingController {
     boolean emails = caller.app().hasScope(EMAIL_SCOPE);
     String userId = null;
     if (type != UserIdType.USER_ID || caller.app().hasScope(EMPLOYEE_ID_SCOPE)) {
-      userId = users.idOf(binding.tenantKey(), binding.userId(), caller.app().appId(), type).orElse(null);
+      userId =
+          users
+              .idOf(binding.tenantKey(), binding.userId(), caller.app().appId(), type)
+              .orElse(null);
     }
     return new BindingView(
         emails ? binding.adminAccount() : null,
@@ -92,16 +111,20 @@ final class ExchangeBindingController {
 
   private static UserIdType userIdType(String value) {
     return UserIdType.parse(value)
-        .orElseThrow(() -> OpenApiException.invalid("user_id_type must be one of open_id, union_id, user_id"));
+        .orElseThrow(
+            () ->
+                OpenApiException.invalid("user_id_type must be one of open_id, union_id, user_id"));
   }
 
   /**
-   * The id as sent: everything after the collection path, because the SDKs do not encode the
-   * {@code /} and {@code +} that base64 ids may hold. Percent-escapes are decoded; {@code +} stays.
+   * The id as sent: everything after the collection path, because the SDKs do not encode the {@code
+   * /} and {@code +} that base64 ids may hold. Percent-escapes are decoded; {@code +} stays.
    */
   static String bindingId(HttpServletRequest request) {
     String uri = request.getRequestURI();
-    String raw = uri.substring(Math.min(uri.length(), request.getContextPath().length() + PATH.length() + 1));
+    String raw =
+        uri.substring(
+            Math.min(uri.length(), request.getContextPath().length() + PATH.length() + 1));
     return PercentDecoding.decode(raw);
   }
 }

@@ -3,8 +3,8 @@ package org.exbridge.openapi;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
- * Counters in PostgreSQL, so that every instance on one database shares the same limits. One
- * atomic upsert per hit; the row lock orders concurrent hits on the same window.
+ * Counters in PostgreSQL, so that every instance on one database shares the same limits. One atomic
+ * upsert per hit; the row lock orders concurrent hits on the same window.
  */
 final class JdbcRateCounter implements RateCounter {
   private final JdbcClient jdbc;

@@ -28,7 +28,9 @@ final class JsonErrorController implements ErrorController {
       status = 500;
     }
     OpenApiException failure =
-        status >= 500 ? OpenApiException.of(ErrorCode.INTERNAL_ERROR) : OpenApiException.invalid("bad request");
+        status >= 500
+            ? OpenApiException.of(ErrorCode.INTERNAL_ERROR)
+            : OpenApiException.invalid("bad request");
     errors.write(request, response, status, failure);
   }
 }

@@ -11,7 +11,12 @@ final class LocalRateCounter implements RateCounter {
   @Override
   public int hit(String bucket, long windowStart) {
     return windows
-        .compute(bucket, (k, w) -> w == null || w.start() != windowStart ? new Window(windowStart, 1) : new Window(windowStart, w.hits() + 1))
+        .compute(
+            bucket,
+            (k, w) ->
+                w == null || w.start() != windowStart
+                    ? new Window(windowStart, 1)
+                    : new Window(windowStart, w.hits() + 1))
         .hits();
   }
 

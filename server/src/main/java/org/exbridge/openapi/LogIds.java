@@ -18,6 +18,7 @@ public final class LogIds {
   public static String next() {
     byte[] bytes = new byte[10];
     RANDOM.nextBytes(bytes);
-    return STAMP.format(ZonedDateTime.now(ZoneOffset.UTC)) + HexFormat.of().withUpperCase().formatHex(bytes);
+    return STAMP.format(ZonedDateTime.now(ZoneOffset.UTC))
+        + HexFormat.of().withUpperCase().formatHex(bytes);
   }
 }

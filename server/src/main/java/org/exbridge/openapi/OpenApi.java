@@ -6,7 +6,8 @@ import java.util.List;
 public enum OpenApi {
   CREATE_EXCHANGE_BINDING(
       "calendar.v4.exchange_binding.create",
-      List.of("calendar:calendar", "calendar:calendar:readonly", "calendar:exchange.bindings:create")),
+      List.of(
+          "calendar:calendar", "calendar:calendar:readonly", "calendar:exchange.bindings:create")),
   GET_EXCHANGE_BINDING(
       "calendar.v4.exchange_binding.get",
       List.of("calendar:calendar:readonly", "calendar:exchange.bindings:read")),

@@ -16,7 +16,10 @@ final class PercentDecoding {
     int i = 0;
     while (i < raw.length()) {
       int c = raw.codePointAt(i);
-      if (c == '%' && i + 2 < raw.length() && hex(raw.charAt(i + 1)) >= 0 && hex(raw.charAt(i + 2)) >= 0) {
+      if (c == '%'
+          && i + 2 < raw.length()
+          && hex(raw.charAt(i + 1)) >= 0
+          && hex(raw.charAt(i + 2)) >= 0) {
         out.write(hex(raw.charAt(i + 1)) * 16 + hex(raw.charAt(i + 2)));
         i += 3;
       } else {

@@ -4,8 +4,8 @@ import java.time.Clock;
 import java.time.Duration;
 
 /**
- * The platform's request limits: per app and method (per second and per minute, 190004) and per
- * app across methods (per second, 190005). Fixed windows; a refused request says when to retry.
+ * The platform's request limits: per app and method (per second and per minute, 190004) and per app
+ * across methods (per second, 190005). Fixed windows; a refused request says when to retry.
  */
 public final class RateLimits {
   private static final long SECOND = 1000;
@@ -27,8 +27,18 @@ public final class RateLimits {
   public void admit(String appId, String method) {
     long now = clock.millis();
     check("app:" + appId, now, SECOND, settings.appPerSecond(), ErrorCode.APP_RATE_LIMITED);
-    check("m:" + appId + ":" + method, now, SECOND, settings.methodPerSecond(), ErrorCode.METHOD_RATE_LIMITED);
-    check("mm:" + appId + ":" + method, now, MINUTE, settings.methodPerMinute(), ErrorCode.METHOD_RATE_LIMITED);
+    check(
+        "m:" + appId + ":" + method,
+        now,
+        SECOND,
+        settings.methodPerSecond(),
+        ErrorCode.METHOD_RATE_LIMITED);
+    check(
+        "mm:" + appId + ":" + method,
+        now,
+        MINUTE,
+        settings.methodPerMinute(),
+        ErrorCode.METHOD_RATE_LIMITED);
   }
 
   private void check(String bucket, long now, long size, int limit, ErrorCode error) {
@@ -36,8 +46,17 @@ public final class RateLimits {
     if (counter.hit(bucket + "/" + size, start) > limit) {
       long retryAfterMillis = start + size - now;
       long seconds = Math.max(1, (retryAfterMillis + 999) / 1000);
-      throw new OpenApiException(error, error.message() + ": at most " + limit + " per " + describe(size)
-          + ", retry after " + seconds + " s", seconds);
+      throw new OpenApiException(
+          error,
+          error.message()
+              + ": at most "
+              + limit
+              + " per "
+              + describe(size)
+              + ", retry after "
+              + seconds
+              + " s",
+          seconds);
     }
   }
 

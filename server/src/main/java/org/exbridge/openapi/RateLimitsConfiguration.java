@@ -29,14 +29,21 @@ class RateLimitsConfiguration {
           case "local" -> new LocalRateCounter();
           case "database" -> {
             if (database != DatabaseKind.POSTGRESQL) {
-              throw new IllegalStateException("exbridge.rate-limit.store=database needs PostgreSQL");
+              throw new IllegalStateException(
+                  "exbridge.rate-limit.store=database needs PostgreSQL");
             }
             yield new JdbcRateCounter(jdbc);
           }
-          case "auto" -> database == DatabaseKind.POSTGRESQL ? new JdbcRateCounter(jdbc) : new LocalRateCounter();
-          default -> throw new IllegalStateException("exbridge.rate-limit.store must be auto, local or database");
+          case "auto" ->
+              database == DatabaseKind.POSTGRESQL
+                  ? new JdbcRateCounter(jdbc)
+                  : new LocalRateCounter();
+          default ->
+              throw new IllegalStateException(
+                  "exbridge.rate-limit.store must be auto, local or database");
         };
-    return new RateLimits(counter, clock, new RateLimits.Settings(methodPerSecond, methodPerMinute, appPerSecond));
+    return new RateLimits(
+        counter, clock, new RateLimits.Settings(methodPerSecond, methodPerMinute, appPerSecond));
   }
 
   @Bean

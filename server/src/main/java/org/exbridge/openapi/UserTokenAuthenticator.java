@@ -9,8 +9,8 @@ import org.exbridge.directory.Users;
 import org.springframework.stereotype.Component;
 
 /**
- * Checks a call made with a user_access_token, in the platform's order: the token, the app's
- * rate limits, the app's scopes, then the user behind the token.
+ * Checks a call made with a user_access_token, in the platform's order: the token, the app's rate
+ * limits, the app's scopes, then the user behind the token.
  */
 @Component
 public final class UserTokenAuthenticator {
@@ -45,7 +45,8 @@ public final class UserTokenAuthenticator {
           ErrorCode.SCOPE_MISSING, ErrorCode.SCOPE_MISSING.message().formatted(api.scopes()));
     }
     User user =
-        users.find(grant.tenantKey(), grant.userId())
+        users
+            .find(grant.tenantKey(), grant.userId())
             .filter(User::active)
             .orElseThrow(() -> OpenApiException.of(ErrorCode.USER_NOT_IN_TENANT));
     return new Caller(app, user);
@@ -61,11 +62,14 @@ public final class UserTokenAuthenticator {
   }
 
   private static String bearer(String authorization) {
-    if (authorization == null || !authorization.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
+    if (authorization == null
+        || !authorization.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
       throw OpenApiException.of(ErrorCode.TOKEN_MISSING);
     }
     String token = authorization.substring(BEARER.length()).trim();
-    if (token.isEmpty() || token.length() > 512 || token.chars().anyMatch(c -> c <= ' ' || c > '~')) {
+    if (token.isEmpty()
+        || token.length() > 512
+        || token.chars().anyMatch(c -> c <= ' ' || c > '~')) {
       throw OpenApiException.of(ErrorCode.TOKEN_MISSING);
     }
     return token;

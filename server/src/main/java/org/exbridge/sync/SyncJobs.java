@@ -18,13 +18,17 @@ public class SyncJobs {
 
   /** Enqueues the first sync of a binding; call inside the transaction that creates it. */
   public void enqueueInitialSync(long bindingId) {
-    jdbc.sql("insert into sync_job (binding_id, phase, due_at, created_at) values (?, 'calendars', ?, ?)")
+    jdbc.sql(
+            "insert into sync_job (binding_id, phase, due_at, created_at) values (?, 'calendars', ?, ?)")
         .params(bindingId, Times.sql(clock.instant()), Times.sql(clock.instant()))
         .update();
   }
 
   public boolean hasJob(long bindingId) {
-    return jdbc.sql("select count(*) from sync_job where binding_id = ?").param(bindingId).query(Integer.class).single()
+    return jdbc.sql("select count(*) from sync_job where binding_id = ?")
+            .param(bindingId)
+            .query(Integer.class)
+            .single()
         > 0;
   }
 }

@@ -10,9 +10,9 @@ class SecretCipherTest {
 
   @Test
   void aSecretComesBackForItsOwner() {
-    String sealed = cipher.encrypt("p@ssw0rd", "admin@exchange.test");
-    assertThat(sealed).doesNotContain("p@ssw0rd");
-    assertThat(cipher.decrypt(sealed, "admin@exchange.test")).isEqualTo("p@ssw0rd");
+    String ciphertext = cipher.encrypt("p@ssw0rd", "admin@exchange.test");
+    assertThat(ciphertext).doesNotContain("p@ssw0rd");
+    assertThat(cipher.decrypt(ciphertext, "admin@exchange.test")).isEqualTo("p@ssw0rd");
   }
 
   @Test
@@ -22,20 +22,23 @@ class SecretCipherTest {
 
   @Test
   void aCiphertextMovedToAnotherOwnerDoesNotDecrypt() {
-    String sealed = cipher.encrypt("p@ssw0rd", "admin@exchange.test");
-    assertThatThrownBy(() -> cipher.decrypt(sealed, "other@exchange.test")).isInstanceOf(IllegalStateException.class);
+    String ciphertext = cipher.encrypt("p@ssw0rd", "admin@exchange.test");
+    assertThatThrownBy(() -> cipher.decrypt(ciphertext, "other@exchange.test"))
+        .isInstanceOf(IllegalStateException.class);
   }
 
   @Test
   void anotherKeyDoesNotDecrypt() {
-    String sealed = cipher.encrypt("p@ssw0rd", "o");
+    String ciphertext = cipher.encrypt("p@ssw0rd", "o");
     byte[] other = new byte[32];
     other[0] = 1;
-    assertThatThrownBy(() -> new SecretCipher(other).decrypt(sealed, "o")).isInstanceOf(IllegalStateException.class);
+    assertThatThrownBy(() -> new SecretCipher(other).decrypt(ciphertext, "o"))
+        .isInstanceOf(IllegalStateException.class);
   }
 
   @Test
   void keysOfOddSizesAreRefused() {
-    assertThatThrownBy(() -> new SecretCipher(new byte[20])).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> new SecretCipher(new byte[20]))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 }

@@ -19,13 +19,16 @@ class JdkLauncherTest {
 
   @Test
   void aJdkIsKnownByItsReleaseFile(@TempDir Path home) throws Exception {
-    Files.writeString(home.resolve("release"), "IMPLEMENTOR=\"Eclipse Adoptium\"\nJAVA_VERSION=\"25.0.3\"\n");
+    Files.writeString(
+        home.resolve("release"), "IMPLEMENTOR=\"Eclipse Adoptium\"\nJAVA_VERSION=\"25.0.3\"\n");
     assertThat(JdkLauncher.feature(home)).isEqualTo(25);
     assertThat(JdkLauncher.feature(home.resolve("missing"))).isZero();
   }
 
   @Test
   void theRunningJdkOrANewerOneIsFound() {
-    assertThat(JdkLauncher.findJdk()).hasValueSatisfying(home -> assertThat(JdkLauncher.feature(home)).isGreaterThanOrEqualTo(21));
+    assertThat(JdkLauncher.findJdk())
+        .hasValueSatisfying(
+            home -> assertThat(JdkLauncher.feature(home)).isGreaterThanOrEqualTo(21));
   }
 }

@@ -43,10 +43,20 @@ abstract class BindingLifecycleContract extends ExchangeBindingApiContract {
     bind(mailbox, aliceOpenId);
 
     long bindingRow =
-        server.jdbc().sql("select id from exchange_binding where exchange_account = ?").param(mailbox)
-            .query(Long.class).single();
-    assertThat(server.jdbc().sql("select count(*) from sync_job where binding_id = ?").param(bindingRow)
-        .query(Integer.class).single()).isEqualTo(1);
+        server
+            .jdbc()
+            .sql("select id from exchange_binding where exchange_account = ?")
+            .param(mailbox)
+            .query(Long.class)
+            .single();
+    assertThat(
+            server
+                .jdbc()
+                .sql("select count(*) from sync_job where binding_id = ?")
+                .param(bindingRow)
+                .query(Integer.class)
+                .single())
+        .isEqualTo(1);
   }
 
   @Test
@@ -66,12 +76,14 @@ abstract class BindingLifecycleContract extends ExchangeBindingApiContract {
 
   @Test
   void createAcceptsEachUserIdType() throws Exception {
-    CreateExchangeBindingResp byUnion = create(bossToken, "union_id", ADMIN, newMailbox(), aliceUnionId);
+    CreateExchangeBindingResp byUnion =
+        create(bossToken, "union_id", ADMIN, newMailbox(), aliceUnionId);
     CreateExchangeBindingResp byUserId = create(bossToken, "user_id", ADMIN, newMailbox(), "bob");
 
     assertThat(byUnion.getData().getUserId()).isEqualTo(aliceUnionId);
     assertThat(byUserId.getData().getUserId()).isEqualTo("bob");
-    assertThat(get(bossToken, byUserId.getData().getExchangeBindingId(), null).getData().getUserId())
+    assertThat(
+            get(bossToken, byUserId.getData().getExchangeBindingId(), null).getData().getUserId())
         .isEqualTo(bobOpenId);
   }
 
@@ -81,9 +93,16 @@ abstract class BindingLifecycleContract extends ExchangeBindingApiContract {
     CreateExchangeBindingResp first = bind(mailbox, aliceOpenId);
     CreateExchangeBindingResp again = bind(mailbox, aliceOpenId);
 
-    assertThat(again.getData().getExchangeBindingId()).isEqualTo(first.getData().getExchangeBindingId());
-    assertThat(server.jdbc().sql("select count(*) from exchange_binding where exchange_account = ?").param(mailbox)
-        .query(Integer.class).single()).isEqualTo(1);
+    assertThat(again.getData().getExchangeBindingId())
+        .isEqualTo(first.getData().getExchangeBindingId());
+    assertThat(
+            server
+                .jdbc()
+                .sql("select count(*) from exchange_binding where exchange_account = ?")
+                .param(mailbox)
+                .query(Integer.class)
+                .single())
+        .isEqualTo(1);
   }
 
   @Test
@@ -123,10 +142,11 @@ abstract class BindingLifecycleContract extends ExchangeBindingApiContract {
     List<Callable<CreateExchangeBindingResp>> calls = new ArrayList<>();
     for (int i = 0; i < 50; i++) {
       String user = users.get(i % 2);
-      calls.add(() -> {
-        start.await();
-        return create(bossToken, null, ADMIN, mailbox, user);
-      });
+      calls.add(
+          () -> {
+            start.await();
+            return create(bossToken, null, ADMIN, mailbox, user);
+          });
     }
     List<CreateExchangeBindingResp> replies = new ArrayList<>();
     try (ExecutorService pool = Executors.newFixedThreadPool(50)) {
@@ -137,10 +157,24 @@ abstract class BindingLifecycleContract extends ExchangeBindingApiContract {
       }
     }
 
-    assertThat(server.jdbc().sql("select count(*) from exchange_binding where exchange_account = ?").param(mailbox)
-        .query(Integer.class).single()).isEqualTo(1);
-    assertThat(server.jdbc().sql("select count(*) from sync_job j join exchange_binding b on b.id = j.binding_id"
-        + " where b.exchange_account = ?").param(mailbox).query(Integer.class).single()).isEqualTo(1);
+    assertThat(
+            server
+                .jdbc()
+                .sql("select count(*) from exchange_binding where exchange_account = ?")
+                .param(mailbox)
+                .query(Integer.class)
+                .single())
+        .isEqualTo(1);
+    assertThat(
+            server
+                .jdbc()
+                .sql(
+                    "select count(*) from sync_job j join exchange_binding b on b.id = j.binding_id"
+                        + " where b.exchange_account = ?")
+                .param(mailbox)
+                .query(Integer.class)
+                .single())
+        .isEqualTo(1);
     String winner = get(bossToken, bindingId(ADMIN, mailbox), null).getData().getUserId();
     for (CreateExchangeBindingResp reply : replies) {
       if (reply.success()) {
@@ -174,9 +208,17 @@ abstract class BindingLifecycleContract extends ExchangeBindingApiContract {
   void getAndDeleteIgnoreAnEmptyJsonBody() throws Exception {
     String id = bind(newMailbox(), aliceOpenId).getData().getExchangeBindingId();
 
-    Http.Reply got = http.send("GET", ExchangeBindingController.PATH + "/" + id, bossToken, "application/json", "{}");
+    Http.Reply got =
+        http.send(
+            "GET", ExchangeBindingController.PATH + "/" + id, bossToken, "application/json", "{}");
     assertThat(got.status()).as(got.body()).isEqualTo(200);
-    Http.Reply deleted = http.send("DELETE", ExchangeBindingController.PATH + "/" + id, bossToken, "application/json", "{}");
+    Http.Reply deleted =
+        http.send(
+            "DELETE",
+            ExchangeBindingController.PATH + "/" + id,
+            bossToken,
+            "application/json",
+            "{}");
     assertThat(deleted.status()).as(deleted.body()).isEqualTo(200);
     assertThat(deleted.json().get("data").isObject()).isTrue();
     assertThat(deleted.json().get("data").size()).isZero();
@@ -184,14 +226,29 @@ abstract class BindingLifecycleContract extends ExchangeBindingApiContract {
 
   @Test
   void emailFieldsNeedTheEmailFieldScope() throws Exception {
-    Operator.AppCredentials narrow = operator.app("acme", List.of("calendar:calendar", "calendar:calendar:readonly"));
+    Operator.AppCredentials narrow =
+        operator.app("acme", List.of("calendar:calendar", "calendar:calendar:readonly"));
     String token = operator.userToken("acme", "boss", narrow.appId());
-    String aliceForNarrow = server.jdbc()
-        .sql("select open_id from user_open_id where app_id = ? and user_id = 'alice'")
-        .param(narrow.appId()).query(String.class).single();
+    String aliceForNarrow =
+        server
+            .jdbc()
+            .sql("select open_id from user_open_id where app_id = ? and user_id = 'alice'")
+            .param(narrow.appId())
+            .query(String.class)
+            .single();
 
-    Http.Reply created = http.json("POST", ExchangeBindingController.PATH, token,
-        Map.of("admin_account", ADMIN, "exchange_account", newMailbox(), "user_id", aliceForNarrow));
+    Http.Reply created =
+        http.json(
+            "POST",
+            ExchangeBindingController.PATH,
+            token,
+            Map.of(
+                "admin_account",
+                ADMIN,
+                "exchange_account",
+                newMailbox(),
+                "user_id",
+                aliceForNarrow));
 
     assertThat(created.status()).as(created.body()).isEqualTo(200);
     assertThat(created.json().get("data").has("admin_account")).isFalse();
@@ -216,7 +273,9 @@ abstract class BindingLifecycleContract extends ExchangeBindingApiContract {
         local.append(alphabet.charAt(random.nextInt(alphabet.length())));
       }
       String candidate = local + "@exchange.test";
-      String id = Base64.getEncoder().encodeToString((ADMIN + " " + candidate).getBytes(StandardCharsets.UTF_8));
+      String id =
+          Base64.getEncoder()
+              .encodeToString((ADMIN + " " + candidate).getBytes(StandardCharsets.UTF_8));
       if (id.indexOf(a) >= 0 && id.indexOf(b) >= 0) {
         return candidate;
       }

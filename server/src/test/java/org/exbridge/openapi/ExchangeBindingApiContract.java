@@ -69,7 +69,8 @@ abstract class ExchangeBindingApiContract {
     JsonNode alice = operator.user("acme", "alice", false, "active");
     aliceOpenId = alice.get("open_ids").get(app.appId()).asString();
     aliceUnionId = alice.get("union_id").asString();
-    bobOpenId = operator.user("acme", "bob", false, "active").get("open_ids").get(app.appId()).asString();
+    bobOpenId =
+        operator.user("acme", "bob", false, "active").get("open_ids").get(app.appId()).asString();
     bossToken = operator.userToken("acme", "boss", app.appId());
     operator.ewsAdminAccount("acme", ADMIN);
     operator.tenant("other");
@@ -89,19 +90,25 @@ abstract class ExchangeBindingApiContract {
   }
 
   static String bindingId(String admin, String exchange) {
-    return Base64.getEncoder().encodeToString((admin + " " + exchange).getBytes(StandardCharsets.UTF_8));
+    return Base64.getEncoder()
+        .encodeToString((admin + " " + exchange).getBytes(StandardCharsets.UTF_8));
   }
 
   RequestOptions as(String userToken) {
     return RequestOptions.newBuilder().userAccessToken(userToken).build();
   }
 
-  CreateExchangeBindingResp create(String token, String userIdType, String admin, String exchange, String userId)
+  CreateExchangeBindingResp create(
+      String token, String userIdType, String admin, String exchange, String userId)
       throws Exception {
     CreateExchangeBindingReq.Builder request =
         CreateExchangeBindingReq.newBuilder()
             .exchangeBinding(
-                ExchangeBinding.newBuilder().adminAccount(admin).exchangeAccount(exchange).userId(userId).build());
+                ExchangeBinding.newBuilder()
+                    .adminAccount(admin)
+                    .exchangeAccount(exchange)
+                    .userId(userId)
+                    .build());
     if (userIdType != null) {
       request.userIdType(userIdType);
     }
@@ -115,7 +122,8 @@ abstract class ExchangeBindingApiContract {
   }
 
   GetExchangeBindingResp get(String token, String id, String userIdType) throws Exception {
-    GetExchangeBindingReq.Builder request = GetExchangeBindingReq.newBuilder().exchangeBindingId(id);
+    GetExchangeBindingReq.Builder request =
+        GetExchangeBindingReq.newBuilder().exchangeBindingId(id);
     if (userIdType != null) {
       request.userIdType(userIdType);
     }

@@ -15,8 +15,8 @@ import org.exbridge.testing.Operator;
 import org.junit.jupiter.api.Test;
 
 /**
- * The documented limits, with the clock held still so that a burst falls in one window: per app
- * and method 50/s and 1000/min (190004), per app across methods 100/s (190005).
+ * The documented limits, with the clock held still so that a burst falls in one window: per app and
+ * method 50/s and 1000/min (190004), per app across methods 100/s (190005).
  */
 class RateLimitsIT {
   private static final String PATH = ExchangeBindingController.PATH;
@@ -42,7 +42,8 @@ class RateLimitsIT {
   @Test
   void fiftyCallsASecondPerMethodThenRefusedWithAHint() throws Exception {
     Path data = Files.createTempDirectory("exbridge-rate");
-    try (ExbridgeServer server = ExbridgeServer.start(Database.H2.fresh(data), data, clock, Map.of())) {
+    try (ExbridgeServer server =
+        ExbridgeServer.start(Database.H2.fresh(data), data, clock, Map.of())) {
       Http http = new Http(server.baseUrl());
       Setup setup = seed(server.baseUrl());
       for (int i = 0; i < 50; i++) {
@@ -53,7 +54,8 @@ class RateLimitsIT {
       assertThat(refused.code()).isEqualTo(190004);
       assertThat(refused.header("Retry-After")).isEqualTo("1");
 
-      Http.Reply otherMethod = http.send("DELETE", PATH + "/" + UNKNOWN_ID, setup.token(), null, null);
+      Http.Reply otherMethod =
+          http.send("DELETE", PATH + "/" + UNKNOWN_ID, setup.token(), null, null);
       assertAllowed(otherMethod);
 
       clock.advance(Duration.ofSeconds(1));
@@ -65,7 +67,8 @@ class RateLimitsIT {
   void aThousandCallsAMinutePerMethod() throws Exception {
     Path data = Files.createTempDirectory("exbridge-rate");
     clock.set(Instant.parse("2026-11-21T10:00:00.500Z"));
-    try (ExbridgeServer server = ExbridgeServer.start(Database.H2.fresh(data), data, clock, Map.of())) {
+    try (ExbridgeServer server =
+        ExbridgeServer.start(Database.H2.fresh(data), data, clock, Map.of())) {
       Http http = new Http(server.baseUrl());
       Setup setup = seed(server.baseUrl());
       for (int second = 0; second < 20; second++) {
@@ -83,7 +86,8 @@ class RateLimitsIT {
   @Test
   void aHundredCallsASecondPerAppAcrossMethods() throws Exception {
     Path data = Files.createTempDirectory("exbridge-rate");
-    try (ExbridgeServer server = ExbridgeServer.start(Database.H2.fresh(data), data, clock, Map.of())) {
+    try (ExbridgeServer server =
+        ExbridgeServer.start(Database.H2.fresh(data), data, clock, Map.of())) {
       Http http = new Http(server.baseUrl());
       Setup setup = seed(server.baseUrl());
       for (int i = 0; i < 50; i++) {

@@ -18,10 +18,12 @@ class RateLimitsTest {
     limits.admit("app", "get");
     limits.admit("app", "get");
     assertThatThrownBy(() -> limits.admit("app", "get"))
-        .isInstanceOfSatisfying(OpenApiException.class, e -> {
-          assertThat(e.error()).isEqualTo(ErrorCode.METHOD_RATE_LIMITED);
-          assertThat(e.retryAfterSeconds()).isEqualTo(1);
-        });
+        .isInstanceOfSatisfying(
+            OpenApiException.class,
+            e -> {
+              assertThat(e.error()).isEqualTo(ErrorCode.METHOD_RATE_LIMITED);
+              assertThat(e.retryAfterSeconds()).isEqualTo(1);
+            });
     clock.advance(Duration.ofSeconds(1));
     limits.admit("app", "get");
   }
@@ -33,7 +35,9 @@ class RateLimitsTest {
     limits.admit("app", "b");
     limits.admit("app", "b");
     assertThatThrownBy(() -> limits.admit("app", "c"))
-        .isInstanceOfSatisfying(OpenApiException.class, e -> assertThat(e.error()).isEqualTo(ErrorCode.APP_RATE_LIMITED));
+        .isInstanceOfSatisfying(
+            OpenApiException.class,
+            e -> assertThat(e.error()).isEqualTo(ErrorCode.APP_RATE_LIMITED));
   }
 
   @Test
@@ -50,6 +54,7 @@ class RateLimitsTest {
     clock.advance(Duration.ofSeconds(1));
     limits.admit("app", "get");
     assertThatThrownBy(() -> limits.admit("app", "get"))
-        .isInstanceOfSatisfying(OpenApiException.class, e -> assertThat(e.retryAfterSeconds()).isEqualTo(59));
+        .isInstanceOfSatisfying(
+            OpenApiException.class, e -> assertThat(e.retryAfterSeconds()).isEqualTo(59));
   }
 }

@@ -22,10 +22,13 @@ public enum Database {
       case H2 ->
           Map.of(
               "spring.datasource.url",
-              "jdbc:h2:file:" + folder.resolve("db-" + UUID.randomUUID()).toAbsolutePath()
+              "jdbc:h2:file:"
+                  + folder.resolve("db-" + UUID.randomUUID()).toAbsolutePath()
                   + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH",
-              "spring.datasource.username", "sa",
-              "spring.datasource.password", "");
+              "spring.datasource.username",
+              "sa",
+              "spring.datasource.password",
+              "");
       case POSTGRES -> {
         String name = "exbridge_" + UUID.randomUUID().toString().replace("-", "");
         try (Connection c = postgres().getPostgresDatabase().getConnection()) {
@@ -49,13 +52,16 @@ public enum Database {
       } catch (IOException e) {
         throw new UncheckedIOException("cannot start embedded PostgreSQL", e);
       }
-      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-        try {
-          postgres.close();
-        } catch (IOException e) {
-          // the JVM is going away
-        }
-      }));
+      Runtime.getRuntime()
+          .addShutdownHook(
+              new Thread(
+                  () -> {
+                    try {
+                      postgres.close();
+                    } catch (IOException e) {
+                      // the JVM is going away
+                    }
+                  }));
     }
     return postgres;
   }

@@ -24,7 +24,8 @@ public final class ExbridgeServer implements AutoCloseable {
   }
 
   /** Starts an instance; {@code clock} may be null for the system clock. */
-  public static ExbridgeServer start(Map<String, String> database, Path dataDir, Clock clock, Map<String, String> extra) {
+  public static ExbridgeServer start(
+      Map<String, String> database, Path dataDir, Clock clock, Map<String, String> extra) {
     Map<String, Object> props = new HashMap<>(database);
     props.put("exbridge.data-dir", dataDir.toString());
     props.put("exbridge.admin-token", ADMIN_TOKEN);
@@ -34,10 +35,19 @@ public final class ExbridgeServer implements AutoCloseable {
     props.putAll(extra);
     SpringApplicationBuilder builder = new SpringApplicationBuilder(ExbridgeApplication.class);
     if (clock != null) {
-      builder.initializers(context -> ((GenericApplicationContext) context)
-          .registerBean("testClock", Clock.class, () -> clock, definition -> definition.setPrimary(true)));
+      builder.initializers(
+          context ->
+              ((GenericApplicationContext) context)
+                  .registerBean(
+                      "testClock",
+                      Clock.class,
+                      () -> clock,
+                      definition -> definition.setPrimary(true)));
     }
-    String[] args = props.entrySet().stream().map(e -> "--" + e.getKey() + "=" + e.getValue()).toArray(String[]::new);
+    String[] args =
+        props.entrySet().stream()
+            .map(e -> "--" + e.getKey() + "=" + e.getValue())
+            .toArray(String[]::new);
     return new ExbridgeServer(builder.run(args));
   }
 

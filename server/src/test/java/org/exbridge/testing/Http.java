@@ -42,16 +42,22 @@ public final class Http {
   }
 
   public Reply send(String method, String path, String bearer, String contentType, String body) {
-    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl + path)).timeout(Duration.ofSeconds(30));
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(URI.create(baseUrl + path)).timeout(Duration.ofSeconds(30));
     if (bearer != null) {
       request.header("Authorization", "Bearer " + bearer);
     }
     if (contentType != null) {
       request.header("Content-Type", contentType);
     }
-    request.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+    request.method(
+        method,
+        body == null
+            ? HttpRequest.BodyPublishers.noBody()
+            : HttpRequest.BodyPublishers.ofString(body));
     try {
-      HttpResponse<String> response = CLIENT.send(request.build(), HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> response =
+          CLIENT.send(request.build(), HttpResponse.BodyHandlers.ofString());
       return new Reply(response.statusCode(), response.headers().map(), response.body());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -62,7 +68,12 @@ public final class Http {
   }
 
   public Reply json(String method, String path, String bearer, Object body) {
-    return send(method, path, bearer, "application/json", body == null ? null : JSON.writeValueAsString(body));
+    return send(
+        method,
+        path,
+        bearer,
+        "application/json",
+        body == null ? null : JSON.writeValueAsString(body));
   }
 
   public Reply get(String path, String bearer) {
