@@ -1,0 +1,78 @@
+package org.exbridge.simulator;
+
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Who may call: the EWS admin account (Basic), and the Graph app, which trades its client
+ * credentials for bearer tokens at the token endpoint.
+ */
+final class Credentials {
+  static final String EWS_USER = "admin@exchange.test";
+  static final String EWS_PASSWORD = "secret";
+  static final String GRAPH_CLIENT_ID = "sim-client";
+  static final String GRAPH_CLIENT_SECRET = "sim-secret";
+  static final long TOKEN_SECONDS = 3599;
+
+  private final Map<String, Instant> tokens = new ConcurrentHashMap<>();
+  private final SecureRandom random = new SecureRandom();
+  private final Clock clock;
+
+  Credentials(Clock clock) {
+    this.clock = clock;
+  }
+
+  boolean ewsAllows(String authorization) {
+    if (authorization == null || !authorization.regionMatches(true, 0, "Basic ", 0, 6)) {
+      return false;
+    }
+    try {
+      String pair =
+          new String(
+              Base64.getDecoder().decode(authorization.substring(6).trim()),
+              StandardCharsets.UTF_8);
+      int colon = pair.indexOf(':');
+      if (colon < 0) {
+        return false;
+      }
+      String user = pair.substring(0, colon);
+      String login = user.contains("\\") ? user.substring(user.indexOf('\\') + 1) : user;
+      return (login.equalsIgnoreCase(EWS_USER) || login.equalsIgnoreCase("admin"))
+          && pair.substring(colon + 1).equals(EWS_PASSWORD);
+    } catch (IllegalArgumentException e) {
+      return false;
+    }
+  }
+
+  /** A new bearer token, or null when the client credentials are wrong. */
+  String issueGraphToken(String clientId, String clientSecret) {
+    if (!GRAPH_CLIENT_ID.equals(clientId) || !GRAPH_CLIENT_SECRET.equals(clientSecret)) {
+      return null;
+    }
+    byte[] bytes = new byte[32];
+    random.nextBytes(bytes);
+    String token =
+        "eyJ0eXAiOiJKV1QiLCJzaW0iOnRydWV9."
+            + Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    tokens.put(token, clock.instant().plusSeconds(TOKEN_SECONDS));
+    return token;
+  }
+
+  boolean graphAllows(String authorization) {
+    if (authorization == null || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
+      return false;
+    }
+    Instant expiry = tokens.get(authorization.substring(7).trim());
+    return expiry != null && expiry.isAfter(clock.instant());
+  }
+
+  /** Ends every issued token, as a tenant admin revoking consent would. */
+  void revokeGraphTokens() {
+    tokens.clear();
+  }
+}

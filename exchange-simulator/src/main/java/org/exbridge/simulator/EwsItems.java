@@ -1,0 +1,262 @@
+package org.exbridge.simulator;
+
+import java.nio.charset.StandardCharsets;
+import java.time.DayOfWeek;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/** Writes calendar items as EWS {@code t:CalendarItem} elements, in schema order. */
+final class EwsItems {
+  private EwsItems() {}
+
+  static String utc(Instant instant) {
+    return DateTimeFormatter.ISO_INSTANT.format(instant.truncatedTo(ChronoUnit.SECONDS));
+  }
+
+  static String uid(SimMailbox mailbox, SimEvent e) {
+    return "040000008200E00074C5B7101A82E008"
+        + HexFormat.of()
+            .withUpperCase()
+            .formatHex((mailbox.address + "/" + e.number).getBytes(StandardCharsets.UTF_8));
+  }
+
+  static String changeKey(long version) {
+    return "DwAAABYAAA" + Long.toString(version, 36);
+  }
+
+  static String legacyFreeBusy(String showAs) {
+    return switch (showAs) {
+      case "free" -> "Free";
+      case "tentative" -> "Tentative";
+      case "oof" -> "OOF";
+      case "workingElsewhere" -> "WorkingElsewhere";
+      case "unknown" -> "NoData";
+      default -> "Busy";
+    };
+  }
+
+  static String responseType(String response) {
+    return switch (response) {
+      case "accepted" -> "Accept";
+      case "declined" -> "Decline";
+      case "tentativelyAccepted" -> "Tentative";
+      case "notResponded" -> "NoResponseReceived";
+      case "organizer" -> "Organizer";
+      default -> "Unknown";
+    };
+  }
+
+  /**
+   * What to write: a whole series or single, or one occurrence of a series (maybe an exception).
+   */
+  record Target(
+      SimMailbox mailbox,
+      SimMailbox.SimCalendar calendar,
+      SimEvent event,
+      LocalDateTime originalStart) {
+    boolean occurrence() {
+      return originalStart != null;
+    }
+
+    SimEvent.SimOverride override() {
+      return originalStart == null ? null : event.exceptions.get(originalStart);
+    }
+
+    String ewsId() {
+      return occurrence()
+          ? Ids.ewsOccurrence(mailbox.address, event.number, originalStart.toString())
+          : Ids.ews(Ids.Kind.ITEM, mailbox.address, event.number);
+    }
+
+    LocalDateTime start() {
+      SimEvent.SimOverride o = override();
+      return o != null ? o.start : occurrence() ? originalStart : event.start;
+    }
+
+    LocalDateTime end() {
+      SimEvent.SimOverride o = override();
+      return o != null
+          ? o.end
+          : occurrence() ? originalStart.plus(Occurrences.length(event)) : event.end;
+    }
+
+    String type() {
+      if (occurrence()) {
+        return override() != null ? "Exception" : "Occurrence";
+      }
+      return event.recurring() ? "RecurringMaster" : "Single";
+    }
+  }
+
+  /** A full item, as GetItem returns it. */
+  static void full(Xml x, Target t) {
+    SimEvent e = t.event();
+    SimEvent.SimOverride o = t.override();
+    x.open("t:CalendarItem");
+    x.empty("t:ItemId", "Id", t.ewsId(), "ChangeKey", changeKey(e.version));
+    x.empty(
+        "t:ParentFolderId",
+        "Id",
+        Ids.ews(Ids.Kind.FOLDER, t.mailbox().address, t.calendar().number),
+        "ChangeKey",
+        "AQAAAA==");
+    x.text("t:ItemClass", "IPM.Appointment");
+    x.text("t:Subject", o != null && o.subject != null ? o.subject : e.subject);
+    x.text("t:Sensitivity", e.isPrivate ? "Private" : "Normal");
+    x.open("t:Body", "BodyType", "Text", "IsTruncated", "false")
+        .raw(Xml.escape(o != null && o.body != null ? o.body : e.body))
+        .close("t:Body");
+    x.text(
+        "t:DateTimeCreated",
+        utc(e.lastModified == null ? Instant.EPOCH : e.lastModified.minusSeconds(3600)));
+    x.text("t:ReminderIsSet", e.reminderMinutes != null);
+    x.text("t:ReminderMinutesBeforeStart", e.reminderMinutes == null ? 15 : e.reminderMinutes);
+    x.text("t:LastModifiedTime", utc(e.lastModified == null ? Instant.EPOCH : e.lastModified));
+    x.text("t:UID", uid(t.mailbox(), e));
+    x.text("t:Start", utc(e.instant(t.start())));
+    x.text("t:End", utc(e.instant(t.end())));
+    if (t.occurrence()) {
+      x.text("t:OriginalStart", utc(e.instant(t.originalStart())));
+    }
+    x.text("t:IsAllDayEvent", e.allDay);
+    x.text("t:LegacyFreeBusyStatus", legacyFreeBusy(e.showAs));
+    x.text("t:Location", o != null && o.location != null ? o.location : e.location);
+    x.text("t:IsMeeting", !e.attendees.isEmpty());
+    x.text("t:IsCancelled", e.cancelled);
+    x.text("t:IsRecurring", e.recurring() && t.occurrence());
+    x.text("t:CalendarItemType", t.type());
+    x.open("t:Organizer")
+        .open("t:Mailbox")
+        .text("t:Name", e.organizerName)
+        .text("t:EmailAddress", e.organizerEmail)
+        .text("t:RoutingType", "SMTP")
+        .close("t:Mailbox")
+        .close("t:Organizer");
+    attendees(x, "t:RequiredAttendees", e.attendees, "required");
+    attendees(x, "t:OptionalAttendees", e.attendees, "optional");
+    attendees(x, "t:Resources", e.attendees, "resource");
+    if (e.recurring() && !t.occurrence()) {
+      recurrence(x, e);
+      List<Occurrences.Occurrence> live = Occurrences.live(e, e.start.plusYears(100));
+      if (!live.isEmpty()) {
+        occurrence(x, "t:FirstOccurrence", t, live.get(0));
+        occurrence(x, "t:LastOccurrence", t, live.get(live.size() - 1));
+      }
+      if (!e.exceptions.isEmpty()) {
+        x.open("t:ModifiedOccurrences");
+        for (Map.Entry<LocalDateTime, SimEvent.SimOverride> m : e.exceptions.entrySet()) {
+          occurrence(
+              x,
+              "t:Occurrence",
+              t,
+              new Occurrences.Occurrence(
+                  m.getKey(), m.getValue().start, m.getValue().end, m.getValue()));
+        }
+        x.close("t:ModifiedOccurrences");
+      }
+      if (!e.deleted.isEmpty()) {
+        x.open("t:DeletedOccurrences");
+        for (LocalDateTime d : e.deleted) {
+          x.open("t:DeletedOccurrence")
+              .text("t:Start", utc(e.instant(d)))
+              .close("t:DeletedOccurrence");
+        }
+        x.close("t:DeletedOccurrences");
+      }
+    }
+    String zone = Zones.windowsId(e.zone);
+    x.empty("t:StartTimeZone", "Id", zone, "Name", zone);
+    x.empty("t:EndTimeZone", "Id", zone, "Name", zone);
+    x.text("t:IsOnlineMeeting", e.onlineMeetingUrl != null);
+    x.text("t:JoinOnlineMeetingUrl", e.onlineMeetingUrl);
+    x.close("t:CalendarItem");
+  }
+
+  private static void occurrence(Xml x, String element, Target t, Occurrences.Occurrence o) {
+    SimEvent e = t.event();
+    x.open(element);
+    x.empty(
+        "t:ItemId",
+        "Id",
+        Ids.ewsOccurrence(t.mailbox().address, e.number, o.originalStart().toString()),
+        "ChangeKey",
+        changeKey(e.version));
+    x.text("t:Start", utc(e.instant(o.start())));
+    x.text("t:End", utc(e.instant(o.end())));
+    x.text("t:OriginalStart", utc(e.instant(o.originalStart())));
+    x.close(element);
+  }
+
+  private static void attendees(
+      Xml x, String element, List<SimEvent.SimAttendee> all, String type) {
+    List<SimEvent.SimAttendee> some = all.stream().filter(a -> a.type().equals(type)).toList();
+    if (some.isEmpty()) {
+      return;
+    }
+    x.open(element);
+    for (SimEvent.SimAttendee a : some) {
+      x.open("t:Attendee")
+          .open("t:Mailbox")
+          .text("t:Name", a.name())
+          .text("t:EmailAddress", a.email())
+          .text("t:RoutingType", "SMTP")
+          .close("t:Mailbox")
+          .text("t:ResponseType", responseType(a.response()))
+          .close("t:Attendee");
+    }
+    x.close(element);
+  }
+
+  private static void recurrence(Xml x, SimEvent e) {
+    SimEvent.SimRecurrence r = e.recurrence;
+    x.open("t:Recurrence");
+    switch (r.type()) {
+      case "daily" ->
+          x.open("t:DailyRecurrence").text("t:Interval", r.interval()).close("t:DailyRecurrence");
+      case "weekly" ->
+          x.open("t:WeeklyRecurrence")
+              .text("t:Interval", r.interval())
+              .text(
+                  "t:DaysOfWeek",
+                  String.join(
+                      " ", r.daysOfWeek().stream().sorted().map(EwsItems::dayName).toList()))
+              .text("t:FirstDayOfWeek", "Sunday")
+              .close("t:WeeklyRecurrence");
+      default ->
+          x.open("t:AbsoluteMonthlyRecurrence")
+              .text("t:Interval", r.interval())
+              .text("t:DayOfMonth", r.dayOfMonth())
+              .close("t:AbsoluteMonthlyRecurrence");
+    }
+    ZoneOffset offset = e.zone.getRules().getOffset(e.start);
+    String startDate =
+        e.start.toLocalDate() + (offset.getTotalSeconds() == 0 ? "Z" : offset.getId());
+    if (r.count() != null) {
+      x.open("t:NumberedRecurrence")
+          .text("t:StartDate", startDate)
+          .text("t:NumberOfOccurrences", r.count())
+          .close("t:NumberedRecurrence");
+    } else if (r.endDate() != null) {
+      String endDate = r.endDate() + (offset.getTotalSeconds() == 0 ? "Z" : offset.getId());
+      x.open("t:EndDateRecurrence")
+          .text("t:StartDate", startDate)
+          .text("t:EndDate", endDate)
+          .close("t:EndDateRecurrence");
+    } else {
+      x.open("t:NoEndRecurrence").text("t:StartDate", startDate).close("t:NoEndRecurrence");
+    }
+    x.close("t:Recurrence");
+  }
+
+  static String dayName(DayOfWeek d) {
+    String n = d.name().toLowerCase(Locale.ROOT);
+    return Character.toUpperCase(n.charAt(0)) + n.substring(1);
+  }
+}

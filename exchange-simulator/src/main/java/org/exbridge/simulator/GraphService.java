@@ -1,0 +1,353 @@
+package org.exbridge.simulator;
+
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneId;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * Microsoft Graph v1.0, the calendar endpoints a sync uses, with Graph's paging, delta and errors.
+ */
+final class GraphService {
+  private static final Pattern USER = Pattern.compile("^/v1\\.0/users/([^/]+)(/.*)?$");
+  private static final int DEFAULT_PAGE = 100;
+  private static final int MAX_PAGE = 1000;
+
+  record Reply(int status, String body, Map<String, String> headers) {}
+
+  private record Request(String baseUrl, String path, Map<String, String> query, String prefer) {}
+
+  private final Simulator sim;
+
+  GraphService(Simulator sim) {
+    this.sim = sim;
+  }
+
+  Reply handle(String baseUrl, String path, String rawQuery, String authorization, String prefer) {
+    Matcher m = USER.matcher(path);
+    if (!m.matches()) {
+      return error(404, "Request_UnsupportedQuery", "Unsupported segment type.");
+    }
+    String user = URLDecoder.decode(m.group(1), StandardCharsets.UTF_8).toLowerCase(Locale.ROOT);
+    String rest = m.group(2) == null ? "" : m.group(2);
+    String op = operation(rest);
+    if (!sim.credentials().graphAllows(authorization)) {
+      sim.log().record("graph", op, user, 401);
+      return error(
+          401, "InvalidAuthenticationToken", "Access token validation failure. Invalid audience.");
+    }
+    Request request = new Request(baseUrl, path, query(rawQuery), prefer == null ? "" : prefer);
+    for (Faults.Rule fault : sim.faults().fire(user, "graph", op)) {
+      Reply injected = inject(fault, request);
+      if (injected != null) {
+        sim.log().record("graph", op, user, injected.status());
+        return injected;
+      }
+    }
+    Reply reply;
+    SimMailbox mailbox = sim.mailbox(user);
+    if (mailbox == null) {
+      reply = error(404, "ErrorInvalidUser", "The requested user '" + user + "' is invalid.");
+    } else {
+      synchronized (mailbox) {
+        reply = dispatch(mailbox, rest, request);
+      }
+    }
+    sim.log().record("graph", op, user, reply.status());
+    return reply;
+  }
+
+  private static String operation(String rest) {
+    if (rest.isEmpty()) return "user";
+    if (rest.equals("/calendars")) return "calendars";
+    if (rest.endsWith("/calendarView/delta")) return "calendarView.delta";
+    if (rest.endsWith("/events/delta")) return "events.delta";
+    if (rest.endsWith("/instances")) return "instances";
+    if (rest.matches("/calendars/[^/]+/events")) return "events";
+    if (rest.matches("/events/[^/]+")) return "event";
+    return "other";
+  }
+
+  private Reply inject(Faults.Rule fault, Request request) {
+    return switch (fault.kind) {
+      case LATENCY -> {
+        Simulator.pause(fault.latencyMillis);
+        yield null;
+      }
+      case THROTTLE ->
+          withHeader(
+              error(
+                  429, "ApplicationThrottled", "Application is over its MailboxConcurrency limit."),
+              "Retry-After",
+              Long.toString(Math.max(1, (fault.backoffMillis + 999) / 1000)));
+      case HTTP_500 -> error(500, "InternalServerError", "An internal server error occurred.");
+      case HTTP_503 ->
+          withHeader(
+              error(503, "ServiceUnavailable", "The service is temporarily unavailable."),
+              "Retry-After",
+              "1");
+      case BAD_CREDENTIALS ->
+          error(401, "InvalidAuthenticationToken", "Access token has expired or is not yet valid.");
+      case IMPERSONATION_DENIED ->
+          error(403, "ErrorAccessDenied", "Access is denied. Check credentials and try again.");
+      case NO_MAILBOX ->
+          error(
+              404,
+              "MailboxNotEnabledForRESTAPI",
+              "The mailbox is either inactive, soft-deleted, or is hosted on-premise.");
+      case INVALID_SYNC_STATE ->
+          request.query().containsKey("$deltatoken") || request.query().containsKey("$skiptoken")
+              ? error(
+                  410,
+                  "SyncStateNotFound",
+                  "The sync state generation is not found. Please do a full resync.")
+              : null;
+    };
+  }
+
+  private Reply dispatch(SimMailbox mailbox, String rest, Request request) {
+    if (rest.isEmpty()) {
+      ObjectNode user = SimJson.JSON.createObjectNode();
+      user.put("id", Ids.graph(Ids.Kind.FOLDER, mailbox.address, 0));
+      user.put("displayName", mailbox.displayName);
+      user.put("mail", mailbox.address);
+      user.put("userPrincipalName", mailbox.address);
+      return ok(user);
+    }
+    if (rest.equals("/calendars")) {
+      return calendars(mailbox, request);
+    }
+    Matcher m;
+    if ((m = Pattern.compile("^/calendars/([^/]+)/calendarView/delta$").matcher(rest)).matches()) {
+      SimMailbox.SimCalendar c = calendar(mailbox, m.group(1));
+      return c == null
+          ? notFound()
+          : GraphDelta.calendarView(
+              mailbox,
+              c,
+              request.baseUrl() + request.path(),
+              request.query(),
+              zone(request),
+              pageSize(request));
+    }
+    if ((m = Pattern.compile("^/calendars/([^/]+)/events/delta$").matcher(rest)).matches()) {
+      SimMailbox.SimCalendar c = calendar(mailbox, m.group(1));
+      return c == null
+          ? notFound()
+          : GraphDelta.events(
+              mailbox,
+              c,
+              request.baseUrl() + request.path(),
+              request.query(),
+              zone(request),
+              pageSize(request));
+    }
+    if ((m = Pattern.compile("^/calendars/([^/]+)/events$").matcher(rest)).matches()) {
+      SimMailbox.SimCalendar c = calendar(mailbox, m.group(1));
+      if (c == null) {
+        return notFound();
+      }
+      List<ObjectNode> all = new ArrayList<>();
+      c.events.values().stream()
+          .sorted(Comparator.comparingLong(e -> e.number))
+          .forEach(e -> all.add(GraphItems.full(mailbox, e, null, zone(request))));
+      return page(all, request, pageSize(request));
+    }
+    if ((m = Pattern.compile("^/events/([^/]+)/instances$").matcher(rest)).matches()) {
+      return instances(mailbox, m.group(1), request);
+    }
+    if ((m = Pattern.compile("^/events/([^/]+)$").matcher(rest)).matches()) {
+      Ids.Parsed p = Ids.parse(m.group(1));
+      SimEvent e =
+          p == null || !p.mailbox().equals(mailbox.address) ? null : mailbox.event(p.number());
+      if (e == null || p.kind() == Ids.Kind.FOLDER) {
+        return notFound();
+      }
+      if (p.kind() == Ids.Kind.OCCURRENCE) {
+        LocalDateTime original = LocalDateTime.parse(p.occurrenceKey());
+        Occurrences.Occurrence o =
+            Occurrences.live(e, original).stream()
+                .filter(x -> x.originalStart().equals(original))
+                .findFirst()
+                .orElse(null);
+        return o == null ? notFound() : ok(GraphItems.full(mailbox, e, o, zone(request)));
+      }
+      return ok(GraphItems.full(mailbox, e, null, zone(request)));
+    }
+    return error(400, "BadRequest", "Unsupported request: " + rest);
+  }
+
+  private Reply calendars(SimMailbox mailbox, Request request) {
+    List<ObjectNode> all = new ArrayList<>();
+    for (SimMailbox.SimCalendar c : mailbox.calendars) {
+      ObjectNode n = SimJson.JSON.createObjectNode();
+      n.put("id", Ids.graph(Ids.Kind.FOLDER, mailbox.address, c.number));
+      n.put("name", c.name);
+      n.put("color", "auto");
+      n.put("hexColor", c.color);
+      n.put("isDefaultCalendar", c.isDefault);
+      n.put("changeKey", "nfZyf7VcrEKLNoU37KWlkQAAA0x0+w==");
+      n.put("canShare", c.canEdit);
+      n.put("canViewPrivateItems", true);
+      n.put("canEdit", c.canEdit);
+      n.put("isRemovable", !c.isDefault);
+      ObjectNode owner = n.putObject("owner");
+      owner.put("name", mailbox.displayName);
+      owner.put("address", mailbox.address);
+      all.add(n);
+    }
+    return page(all, request, pageSize(request));
+  }
+
+  private Reply instances(SimMailbox mailbox, String id, Request request) {
+    Ids.Parsed p = Ids.parse(id);
+    SimEvent e =
+        p == null || p.kind() != Ids.Kind.ITEM || !p.mailbox().equals(mailbox.address)
+            ? null
+            : mailbox.event(p.number());
+    if (e == null) {
+      return notFound();
+    }
+    Instant from;
+    Instant to;
+    try {
+      from = GraphDelta.parseTime(request.query().get("startDateTime"));
+      to = GraphDelta.parseTime(request.query().get("endDateTime"));
+    } catch (DateTimeParseException | NullPointerException ex) {
+      return error(
+          400,
+          "ErrorInvalidParameter",
+          "This request requires a time window specified by the query string parameters StartDateTime and EndDateTime.");
+    }
+    List<ObjectNode> all = new ArrayList<>();
+    if (e.recurring()) {
+      LocalDateTime until = LocalDateTime.ofInstant(to, e.zone).plusDays(1);
+      for (Occurrences.Occurrence o : Occurrences.live(e, until)) {
+        if (e.instant(o.start()).isBefore(to) && e.instant(o.end()).isAfter(from)) {
+          all.add(GraphItems.full(mailbox, e, o, zone(request)));
+        }
+      }
+    }
+    return page(all, request, pageSize(request));
+  }
+
+  private static SimMailbox.SimCalendar calendar(SimMailbox mailbox, String id) {
+    Ids.Parsed p = Ids.parse(id);
+    if (p == null || p.kind() != Ids.Kind.FOLDER || !p.mailbox().equals(mailbox.address)) {
+      return null;
+    }
+    return mailbox.calendar(p.number());
+  }
+
+  /** One page of a plain list, with {@code $skip} in the next link. */
+  private Reply page(List<ObjectNode> all, Request request, int size) {
+    int skip = Integer.parseInt(request.query().getOrDefault("$skip", "0"));
+    ObjectNode body = SimJson.JSON.createObjectNode();
+    body.put("@odata.context", request.baseUrl() + "/v1.0/$metadata#collection");
+    ArrayNode value = body.putArray("value");
+    all.stream().skip(skip).limit(size).forEach(value::add);
+    if (skip + size < all.size()) {
+      Map<String, String> next = new LinkedHashMap<>(request.query());
+      next.put("$skip", Integer.toString(skip + size));
+      next.put("$top", Integer.toString(size));
+      body.put(
+          "@odata.nextLink",
+          request.baseUrl() + request.path() + "?" + GraphDelta.queryString(next));
+    }
+    return ok(body);
+  }
+
+  static int pageSize(Map<String, String> query, String prefer) {
+    Matcher m = Pattern.compile("odata\\.maxpagesize=(\\d+)").matcher(prefer);
+    int size =
+        m.find()
+            ? Integer.parseInt(m.group(1))
+            : query.containsKey("$top") ? Integer.parseInt(query.get("$top")) : DEFAULT_PAGE;
+    return Math.max(1, Math.min(MAX_PAGE, size));
+  }
+
+  private static int pageSize(Request request) {
+    return pageSize(request.query(), request.prefer());
+  }
+
+  private static GraphItems.OutputZone zone(Request request) {
+    Matcher m = Pattern.compile("outlook\\.timezone=\"([^\"]+)\"").matcher(request.prefer());
+    if (!m.find()) {
+      return GraphItems.OutputZone.UTC;
+    }
+    String name = m.group(1);
+    ZoneId zone = Zones.fromWindows(name);
+    if (zone == null) {
+      try {
+        zone = ZoneId.of(name);
+      } catch (RuntimeException e) {
+        return GraphItems.OutputZone.UTC;
+      }
+    }
+    return new GraphItems.OutputZone(zone, name);
+  }
+
+  static Map<String, String> query(String raw) {
+    Map<String, String> out = new LinkedHashMap<>();
+    if (raw == null || raw.isEmpty()) {
+      return out;
+    }
+    for (String part : raw.split("&")) {
+      int eq = part.indexOf('=');
+      String key = URLDecoder.decode(eq < 0 ? part : part.substring(0, eq), StandardCharsets.UTF_8);
+      String value =
+          eq < 0 ? "" : URLDecoder.decode(part.substring(eq + 1), StandardCharsets.UTF_8);
+      out.put(key, value);
+    }
+    return out;
+  }
+
+  static Reply ok(ObjectNode body) {
+    return new Reply(
+        200, body.toString(), Map.of("Content-Type", "application/json; odata.metadata=minimal"));
+  }
+
+  static Reply notFound() {
+    return error(404, "ErrorItemNotFound", "The specified object was not found in the store.");
+  }
+
+  static Reply error(int status, String code, String message) {
+    ObjectNode n = SimJson.JSON.createObjectNode();
+    ObjectNode e = n.putObject("error");
+    e.put("code", code);
+    e.put("message", message);
+    ObjectNode inner = e.putObject("innerError");
+    inner.put("date", Instant.now().toString().substring(0, 19));
+    inner.put("request-id", java.util.UUID.randomUUID().toString());
+    return new Reply(status, n.toString(), Map.of("Content-Type", "application/json"));
+  }
+
+  private static Reply withHeader(Reply reply, String name, String value) {
+    Map<String, String> headers = new LinkedHashMap<>(reply.headers());
+    headers.put(name, value);
+    return new Reply(reply.status(), reply.body(), headers);
+  }
+
+  static String token(String text) {
+    return Base64.getUrlEncoder()
+        .withoutPadding()
+        .encodeToString(text.getBytes(StandardCharsets.UTF_8));
+  }
+
+  static String untoken(String token) {
+    return new String(Base64.getUrlDecoder().decode(token), StandardCharsets.UTF_8);
+  }
+}

@@ -1,0 +1,116 @@
+package org.exbridge.simulator;
+
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One mailbox: its calendar folders and their events, and a change counter that every write
+ * advances, from which sync states and delta tokens are made. Callers lock on the mailbox.
+ */
+final class SimMailbox {
+  final String address;
+  final String displayName;
+  final List<SimCalendar> calendars = new ArrayList<>();
+  private long version;
+  private long nextNumber = 1;
+
+  SimMailbox(String address, String displayName) {
+    this.address = address;
+    this.displayName = displayName;
+  }
+
+  long version() {
+    return version;
+  }
+
+  long nextVersion() {
+    return ++version;
+  }
+
+  long nextNumber() {
+    return nextNumber++;
+  }
+
+  void reserveNumber(long used) {
+    nextNumber = Math.max(nextNumber, used + 1);
+  }
+
+  SimCalendar calendar(long number) {
+    for (SimCalendar c : calendars) {
+      if (c.number == number) {
+        return c;
+      }
+    }
+    return null;
+  }
+
+  SimCalendar defaultCalendar() {
+    return calendars.stream().filter(c -> c.isDefault).findFirst().orElse(calendars.get(0));
+  }
+
+  /** The event with this number, in whichever calendar holds it. */
+  SimEvent event(long number) {
+    for (SimCalendar c : calendars) {
+      SimEvent e = c.events.get(number);
+      if (e != null) {
+        return e;
+      }
+    }
+    return null;
+  }
+
+  SimCalendar calendarOf(long eventNumber) {
+    for (SimCalendar c : calendars) {
+      if (c.events.containsKey(eventNumber)) {
+        return c;
+      }
+    }
+    return null;
+  }
+
+  /** Adds or replaces an event; the change is visible to every sync state older than it. */
+  void put(SimCalendar calendar, SimEvent event, Clock clock) {
+    long v = nextVersion();
+    if (!calendar.events.containsKey(event.number)) {
+      event.createdVersion = v;
+    }
+    event.version = v;
+    event.lastModified = clock.instant();
+    calendar.events.put(event.number, event);
+  }
+
+  boolean delete(long number) {
+    for (SimCalendar c : calendars) {
+      SimEvent removed = c.events.remove(number);
+      if (removed != null) {
+        c.tombstones.add(new SimCalendar.Tombstone(number, removed.createdVersion, nextVersion()));
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** A calendar folder of this mailbox. */
+  static final class SimCalendar {
+    final long number;
+    final String name;
+    final String color;
+    final boolean isDefault;
+    final boolean canEdit;
+    final Map<Long, SimEvent> events = new LinkedHashMap<>();
+    final List<Tombstone> tombstones = new ArrayList<>();
+
+    SimCalendar(long number, String name, String color, boolean isDefault, boolean canEdit) {
+      this.number = number;
+      this.name = name;
+      this.color = color;
+      this.isDefault = isDefault;
+      this.canEdit = canEdit;
+    }
+
+    record Tombstone(long number, long createdVersion, long deletedVersion) {}
+  }
+}
