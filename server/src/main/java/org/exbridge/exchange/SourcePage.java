@@ -1,0 +1,10 @@
+package org.exbridge.exchange;
+
+import java.util.List;
+
+/**
+ * One page of a read: events created or changed, ids deleted (incremental reads only), and the
+ * cursor to pass back for the next page, or, once {@code more} is false, for the next round.
+ */
+public record SourcePage(
+    List<SourceEvent> events, List<String> deletedIds, String cursor, boolean more) {}

@@ -1,0 +1,454 @@
+package org.exbridge.exchange.ews;
+
+import static org.exbridge.exchange.ews.XmlNode.M;
+import static org.exbridge.exchange.ews.XmlNode.SOAP;
+import static org.exbridge.exchange.ews.XmlNode.T;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.net.http.HttpTimeoutException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
+import javax.xml.stream.XMLStreamException;
+import org.exbridge.exchange.EventTime;
+import org.exbridge.exchange.ExchangeException;
+import org.exbridge.exchange.ExchangeSource;
+import org.exbridge.exchange.SourceCalendar;
+import org.exbridge.exchange.SourceEvent;
+import org.exbridge.exchange.SourcePage;
+
+/**
+ * On-premises Exchange (2013 to 2019, Subscription Edition) through EWS, impersonating each
+ * mailbox. Folders by GetFolder and SyncFolderHierarchy; the window by FindItem CalendarView, split
+ * while Exchange says it left items out; full and incremental reads by SyncFolderItems; details by
+ * GetItem in batches, several at once within the admin account's concurrency cap.
+ */
+public final class EwsClient implements ExchangeSource {
+  static final int GET_ITEM_BATCH = 10;
+  static final int MAX_SYNC_CHANGES = 512;
+  static final int CALENDAR_VIEW_MAX = 1000;
+  static final Duration MAX_VIEW = Duration.ofDays(730);
+  private static final Duration MIN_VIEW = Duration.ofMinutes(30);
+
+  private final EwsTransport transport;
+  private final Semaphore concurrency;
+
+  public EwsClient(EwsTransport transport, int maxConcurrentRequests) {
+    this.transport = transport;
+    this.concurrency = new Semaphore(Math.max(1, maxConcurrentRequests));
+  }
+
+  @Override
+  public void verify(String mailbox) {
+    XmlNode body = call(mailbox, EwsRequests.getFolder("calendar"));
+    messages(body, "GetFolder");
+  }
+
+  @Override
+  public List<SourceCalendar> calendars(String mailbox) {
+    List<XmlNode> known =
+        messages(call(mailbox, EwsRequests.getFolder("calendar", "deleteditems")), "GetFolder");
+    String defaultId = folderId(known.get(0));
+    String deletedItemsId = folderId(known.get(1));
+    Map<String, XmlNode> folders = new LinkedHashMap<>();
+    String state = null;
+    boolean last = false;
+    while (!last) {
+      XmlNode message =
+          messages(call(mailbox, EwsRequests.syncFolderHierarchy(state)), "SyncFolderHierarchy")
+              .get(0);
+      state = message.childText(M, "SyncState");
+      last = !"false".equals(message.childText(M, "IncludesLastFolderInRange"));
+      XmlNode changes = message.child(M, "Changes");
+      for (XmlNode change : changes == null ? List.<XmlNode>of() : changes.children) {
+        XmlNode folder = change.children.isEmpty() ? null : change.children.get(0);
+        if (folder == null) {
+          continue;
+        }
+        String id = folder.name.equals("FolderId") ? folder.attr("Id") : folderIdOf(folder);
+        if (change.name.equals("Delete")) {
+          folders.remove(id);
+        } else {
+          folders.put(id, folder);
+        }
+      }
+    }
+    Map<String, String> parents = new HashMap<>();
+    folders.forEach(
+        (id, f) -> {
+          XmlNode parent = f.child(T, "ParentFolderId");
+          if (parent != null) {
+            parents.put(id, parent.attr("Id"));
+          }
+        });
+    List<SourceCalendar> calendars = new ArrayList<>();
+    for (Map.Entry<String, XmlNode> e : folders.entrySet()) {
+      String folderClass = e.getValue().childText(T, "FolderClass");
+      if (folderClass == null
+          || !(folderClass.equals("IPF.Appointment")
+              || folderClass.startsWith("IPF.Appointment."))) {
+        continue;
+      }
+      if (under(e.getKey(), deletedItemsId, parents)) {
+        continue;
+      }
+      XmlNode rights = e.getValue().child(T, "EffectiveRights");
+      boolean writable = rights == null || "true".equals(rights.childText(T, "CreateContents"));
+      calendars.add(
+          new SourceCalendar(
+              e.getKey(),
+              e.getValue().childText(T, "DisplayName"),
+              null,
+              e.getKey().equals(defaultId),
+              writable));
+    }
+    return calendars;
+  }
+
+  private static boolean under(String id, String ancestor, Map<String, String> parents) {
+    String current = parents.get(id);
+    for (int depth = 0; current != null && depth < 64; depth++) {
+      if (current.equals(ancestor)) {
+        return true;
+      }
+      current = parents.get(current);
+    }
+    return false;
+  }
+
+  @Override
+  public SourcePage window(
+      String mailbox, String calendarId, Instant from, Instant to, String cursor) {
+    Deque<Instant[]> pending = cursor == null ? initialRanges(from, to) : ViewCursor.decode(cursor);
+    while (!pending.isEmpty()) {
+      Instant[] range = pending.pollFirst();
+      XmlNode message =
+          messages(
+                  call(
+                      mailbox,
+                      EwsRequests.calendarView(calendarId, range[0], range[1], CALENDAR_VIEW_MAX)),
+                  "FindItem")
+              .get(0);
+      XmlNode root = message.child(M, "RootFolder");
+      if ("false".equals(root.attr("IncludesLastItemInRange"))) {
+        if (Duration.between(range[0], range[1]).compareTo(MIN_VIEW) <= 0) {
+          throw new ExchangeException(
+              ExchangeException.Kind.PERMANENT,
+              "ErrorExceededFindCountLimit",
+              "more than "
+                  + CALENDAR_VIEW_MAX
+                  + " items start within "
+                  + MIN_VIEW
+                  + " at "
+                  + range[0]);
+        }
+        Instant middle = range[0].plus(Duration.between(range[0], range[1]).dividedBy(2));
+        pending.addFirst(new Instant[] {middle, range[1]});
+        pending.addFirst(new Instant[] {range[0], middle});
+        continue;
+      }
+      List<SourceEvent> events = windowEvents(mailbox, root.child(T, "Items"));
+      return new SourcePage(
+          events,
+          List.of(),
+          pending.isEmpty() ? null : ViewCursor.encode(pending),
+          !pending.isEmpty());
+    }
+    return new SourcePage(List.of(), List.of(), null, false);
+  }
+
+  private static Deque<Instant[]> initialRanges(Instant from, Instant to) {
+    Deque<Instant[]> ranges = new ArrayDeque<>();
+    for (Instant start = from; start.isBefore(to); start = start.plus(MAX_VIEW)) {
+      Instant end = start.plus(MAX_VIEW).isBefore(to) ? start.plus(MAX_VIEW) : to;
+      ranges.add(new Instant[] {start, end});
+    }
+    return ranges;
+  }
+
+  /** Singles whole, and for occurrences and exceptions their series, each fetched once. */
+  private List<SourceEvent> windowEvents(String mailbox, XmlNode items) {
+    List<String> singles = new ArrayList<>();
+    Map<String, String> occurrenceByUid = new LinkedHashMap<>();
+    for (XmlNode item : items == null ? List.<XmlNode>of() : items.children) {
+      String id = item.child(T, "ItemId").attr("Id");
+      String type = item.childText(T, "CalendarItemType");
+      if (type == null || type.equals("Single")) {
+        singles.add(id);
+      } else if (type.equals("RecurringMaster")) {
+        occurrenceByUid.putIfAbsent(item.childText(T, "UID"), null);
+        singles.add(id);
+      } else {
+        occurrenceByUid.putIfAbsent(item.childText(T, "UID"), id);
+      }
+    }
+    List<XmlNode> fetched = new ArrayList<>(getItems(mailbox, singles, false));
+    List<String> masterOf = occurrenceByUid.values().stream().filter(v -> v != null).toList();
+    fetched.addAll(getItems(mailbox, masterOf, true));
+    Map<String, XmlNode> byId = new LinkedHashMap<>();
+    for (XmlNode item : fetched) {
+      byId.putIfAbsent(item.child(T, "ItemId").attr("Id"), item);
+    }
+    return complete(mailbox, new ArrayList<>(byId.values()));
+  }
+
+  @Override
+  public SourcePage all(String mailbox, String calendarId, String cursor) {
+    return sync(mailbox, calendarId, cursor);
+  }
+
+  @Override
+  public SourcePage changes(String mailbox, String calendarId, String cursor) {
+    return sync(mailbox, calendarId, cursor);
+  }
+
+  private SourcePage sync(String mailbox, String calendarId, String state) {
+    XmlNode message =
+        messages(
+                call(mailbox, EwsRequests.syncFolderItems(calendarId, state, MAX_SYNC_CHANGES)),
+                "SyncFolderItems")
+            .get(0);
+    String newState = message.childText(M, "SyncState");
+    boolean last = !"false".equals(message.childText(M, "IncludesLastItemInRange"));
+    List<String> changed = new ArrayList<>();
+    List<String> deleted = new ArrayList<>();
+    XmlNode changes = message.child(M, "Changes");
+    for (XmlNode change : changes == null ? List.<XmlNode>of() : changes.children) {
+      XmlNode id = change.find(T, "ItemId");
+      if (id == null) {
+        continue;
+      }
+      switch (change.name) {
+        case "Create", "Update" -> {
+          if (change.child(T, "CalendarItem") != null) {
+            changed.add(id.attr("Id"));
+          }
+        }
+        case "Delete" -> deleted.add(id.attr("Id"));
+        default -> {}
+      }
+    }
+    List<SourceEvent> events = complete(mailbox, getItems(mailbox, changed, false));
+    return new SourcePage(events, deleted, newState, !last);
+  }
+
+  /** Masters get their exceptions, read by a GetItem of their own. */
+  private List<SourceEvent> complete(String mailbox, List<XmlNode> items) {
+    List<String> exceptionIds = new ArrayList<>();
+    for (XmlNode item : items) {
+      exceptionIds.addAll(EwsItemReader.modifiedOccurrenceIds(item));
+    }
+    Map<String, SourceEvent> exceptions = new HashMap<>();
+    for (XmlNode x : getItems(mailbox, exceptionIds, false)) {
+      SourceEvent e = EwsItemReader.read(x);
+      exceptions.put(e.id(), e);
+    }
+    List<SourceEvent> out = new ArrayList<>();
+    for (XmlNode item : items) {
+      SourceEvent e = EwsItemReader.read(item);
+      if (e.kind() == SourceEvent.Kind.EXCEPTION) {
+        continue;
+      }
+      if (e.kind() == SourceEvent.Kind.MASTER) {
+        List<SourceEvent> own = new ArrayList<>();
+        for (String id : EwsItemReader.modifiedOccurrenceIds(item)) {
+          SourceEvent x = exceptions.get(id);
+          if (x != null) {
+            own.add(x);
+          }
+        }
+        own.sort(
+            java.util.Comparator.comparing(
+                x -> x.originalStart() == null ? Instant.MIN : sortKey(x.originalStart())));
+        e = e.withExceptions(own, e.deletedOccurrences());
+      }
+      out.add(e);
+    }
+    return out;
+  }
+
+  private static Instant sortKey(EventTime t) {
+    return t.allDay() ? t.date().atStartOfDay(java.time.ZoneOffset.UTC).toInstant() : t.instant();
+  }
+
+  /** GetItem in batches, several batches at once; items that vanished meanwhile are skipped. */
+  private List<XmlNode> getItems(String mailbox, List<String> ids, boolean mastersOfOccurrences) {
+    if (ids.isEmpty()) {
+      return List.of();
+    }
+    List<List<String>> batches = new ArrayList<>();
+    for (int i = 0; i < ids.size(); i += GET_ITEM_BATCH) {
+      batches.add(ids.subList(i, Math.min(ids.size(), i + GET_ITEM_BATCH)));
+    }
+    List<XmlNode> out = new ArrayList<>();
+    try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+      List<Future<List<XmlNode>>> futures = new ArrayList<>();
+      for (List<String> batch : batches) {
+        String body =
+            mastersOfOccurrences
+                ? EwsRequests.getItems(List.of(), batch)
+                : EwsRequests.getItems(batch, List.of());
+        futures.add(
+            pool.submit(
+                () -> {
+                  List<XmlNode> items = new ArrayList<>();
+                  for (XmlNode message :
+                      messagesAllowing(call(mailbox, body), "GetItem", "ErrorItemNotFound")) {
+                    XmlNode list = message.child(M, "Items");
+                    if (list != null) {
+                      items.addAll(list.all(T, "CalendarItem"));
+                    }
+                  }
+                  return items;
+                }));
+      }
+      for (Future<List<XmlNode>> f : futures) {
+        out.addAll(f.get());
+      }
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof ExchangeException x) {
+        throw x;
+      }
+      throw new ExchangeException(
+          ExchangeException.Kind.RETRYABLE, "client", String.valueOf(e.getCause()));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new ExchangeException(ExchangeException.Kind.RETRYABLE, "interrupted", "interrupted");
+    }
+    return out;
+  }
+
+  // --- one request -----------------------------------------------------------------------------
+
+  /**
+   * Sends the operation as the mailbox, and returns the SOAP body, or throws the classified
+   * failure.
+   */
+  XmlNode call(String mailbox, String operation) {
+    EwsTransport.Reply reply;
+    try {
+      concurrency.acquire();
+      try {
+        reply = transport.post(EwsRequests.envelope(mailbox, operation), mailbox);
+      } finally {
+        concurrency.release();
+      }
+    } catch (HttpTimeoutException e) {
+      throw new ExchangeException(
+          ExchangeException.Kind.RETRYABLE, "timeout", "Exchange did not answer in time");
+    } catch (IOException e) {
+      throw new ExchangeException(
+          ExchangeException.Kind.RETRYABLE, "io", "cannot reach Exchange: " + e.getMessage());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new ExchangeException(ExchangeException.Kind.RETRYABLE, "interrupted", "interrupted");
+    }
+    return body(reply);
+  }
+
+  /** The SOAP body of a reply; faults and bad statuses become classified exceptions. */
+  static XmlNode body(EwsTransport.Reply reply) {
+    XmlNode envelope = null;
+    if (reply.body() != null && reply.body().length > 0) {
+      try {
+        envelope = XmlNode.parse(new ByteArrayInputStream(reply.body()));
+      } catch (XMLStreamException e) {
+        envelope = null;
+      }
+    }
+    XmlNode body = envelope == null ? null : envelope.child(SOAP, "Body");
+    XmlNode fault = body == null ? null : body.child(SOAP, "Fault");
+    if (fault != null) {
+      XmlNode detail = fault.child("", "detail");
+      String code = detail == null ? null : detail.childText(XmlNode.E, "ResponseCode");
+      if (code == null) {
+        String faultCode = fault.childText("", "faultcode");
+        code = faultCode == null ? "SoapFault" : faultCode.substring(faultCode.indexOf(':') + 1);
+      }
+      String message =
+          detail == null
+              ? fault.childText("", "faultstring")
+              : detail.childText(XmlNode.E, "Message");
+      return throwing(
+          EwsErrors.of(
+              code, message, backOff(detail == null ? null : detail.child(T, "MessageXml"))));
+    }
+    if (reply.status() != 200 || body == null) {
+      return throwing(EwsErrors.ofStatus(reply.status()));
+    }
+    return body;
+  }
+
+  private static XmlNode throwing(ExchangeException e) {
+    throw e;
+  }
+
+  /** The response messages of an operation, all of which must have succeeded. */
+  static List<XmlNode> messages(XmlNode body, String operation) {
+    return messagesAllowing(body, operation, null);
+  }
+
+  private static List<XmlNode> messagesAllowing(XmlNode body, String operation, String tolerated) {
+    XmlNode response = body.child(M, operation + "Response");
+    XmlNode list = response == null ? null : response.child(M, "ResponseMessages");
+    if (list == null) {
+      throw new ExchangeException(
+          ExchangeException.Kind.RETRYABLE,
+          "malformed",
+          "no " + operation + " response in the reply");
+    }
+    List<XmlNode> out = new ArrayList<>();
+    for (XmlNode message : list.children) {
+      if ("Error".equals(message.attr("ResponseClass"))) {
+        String code = message.childText(M, "ResponseCode");
+        if (code != null && code.equals(tolerated)) {
+          continue;
+        }
+        throw EwsErrors.of(
+            code == null ? "Error" : code,
+            message.childText(M, "MessageText"),
+            backOff(message.child(M, "MessageXml")));
+      }
+      out.add(message);
+    }
+    return out;
+  }
+
+  private static Long backOff(XmlNode messageXml) {
+    if (messageXml == null) {
+      return null;
+    }
+    for (XmlNode value : messageXml.all(T, "Value")) {
+      if ("BackOffMilliseconds".equals(value.attr("Name"))) {
+        try {
+          return Long.parseLong(value.text().trim());
+        } catch (NumberFormatException e) {
+          return null;
+        }
+      }
+    }
+    return null;
+  }
+
+  private static String folderId(XmlNode getFolderMessage) {
+    XmlNode folders = getFolderMessage.child(M, "Folders");
+    return folderIdOf(folders.children.get(0));
+  }
+
+  private static String folderIdOf(XmlNode folder) {
+    XmlNode id = folder.child(T, "FolderId");
+    return id == null ? null : id.attr("Id");
+  }
+}

@@ -1,0 +1,58 @@
+package org.exbridge.exchange.ews;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.function.Supplier;
+
+/** EWS over {@code java.net.http} with Basic credentials or an OAuth bearer token. */
+public final class JdkEwsTransport implements EwsTransport {
+  private final HttpClient http;
+  private final URI endpoint;
+  private final Supplier<String> authorization;
+  private final Duration timeout;
+
+  private JdkEwsTransport(
+      HttpClient http, URI endpoint, Supplier<String> authorization, Duration timeout) {
+    this.http = http;
+    this.endpoint = endpoint;
+    this.authorization = authorization;
+    this.timeout = timeout;
+  }
+
+  public static JdkEwsTransport basic(
+      HttpClient http, URI endpoint, String username, String password, Duration timeout) {
+    String value =
+        "Basic "
+            + Base64.getEncoder()
+                .encodeToString((username + ":" + password).getBytes(StandardCharsets.UTF_8));
+    return new JdkEwsTransport(http, endpoint, () -> value, timeout);
+  }
+
+  public static JdkEwsTransport bearer(
+      HttpClient http, URI endpoint, Supplier<String> token, Duration timeout) {
+    return new JdkEwsTransport(http, endpoint, () -> "Bearer " + token.get(), timeout);
+  }
+
+  @Override
+  public Reply post(String soap, String anchorMailbox) throws IOException, InterruptedException {
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(endpoint)
+            .timeout(timeout)
+            .header("Content-Type", "text/xml; charset=utf-8")
+            .header("Accept", "text/xml")
+            .header("Authorization", authorization.get())
+            .POST(HttpRequest.BodyPublishers.ofString(soap, StandardCharsets.UTF_8));
+    if (anchorMailbox != null) {
+      request.header("X-AnchorMailbox", anchorMailbox);
+    }
+    HttpResponse<byte[]> response =
+        http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+    return new Reply(response.statusCode(), response.body());
+  }
+}

@@ -1,0 +1,111 @@
+package org.exbridge.exchange.graph;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import org.exbridge.exchange.ExchangeException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/** App-only tokens by the client-credentials grant, cached until shortly before they expire. */
+final class GraphTokens {
+  private static final Duration EARLY = Duration.ofMinutes(5);
+  private final HttpClient http;
+  private final JsonMapper json;
+  private final URI tokenUrl;
+  private final String clientId;
+  private final String clientSecret;
+  private final String scope;
+  private final Clock clock;
+  private String token;
+  private Instant expiresAt = Instant.MIN;
+
+  GraphTokens(
+      HttpClient http,
+      JsonMapper json,
+      URI tokenUrl,
+      String clientId,
+      String clientSecret,
+      String scope,
+      Clock clock) {
+    this.http = http;
+    this.json = json;
+    this.tokenUrl = tokenUrl;
+    this.clientId = clientId;
+    this.clientSecret = clientSecret;
+    this.scope = scope;
+    this.clock = clock;
+  }
+
+  synchronized String token() {
+    if (token != null && clock.instant().isBefore(expiresAt.minus(EARLY))) {
+      return token;
+    }
+    String form =
+        "grant_type=client_credentials&client_id="
+            + enc(clientId)
+            + "&client_secret="
+            + enc(clientSecret)
+            + "&scope="
+            + enc(scope);
+    HttpResponse<String> response;
+    try {
+      response =
+          http.send(
+              HttpRequest.newBuilder(tokenUrl)
+                  .timeout(Duration.ofSeconds(30))
+                  .header("Content-Type", "application/x-www-form-urlencoded")
+                  .POST(HttpRequest.BodyPublishers.ofString(form))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+    } catch (IOException e) {
+      throw new ExchangeException(
+          ExchangeException.Kind.RETRYABLE,
+          "io",
+          "cannot reach the token endpoint: " + e.getMessage());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new ExchangeException(ExchangeException.Kind.RETRYABLE, "interrupted", "interrupted");
+    }
+    JsonNode body;
+    try {
+      body = json.readTree(response.body());
+    } catch (RuntimeException e) {
+      body = null;
+    }
+    if (response.statusCode() != 200 || body == null || !body.hasNonNull("access_token")) {
+      String code = body == null ? null : body.path("error").asString(null);
+      String description = body == null ? null : body.path("error_description").asString(null);
+      if (response.statusCode() >= 500 || response.statusCode() == 429) {
+        throw GraphErrors.of(
+            response.statusCode(),
+            code,
+            description,
+            GraphErrors.retryAfter(response.headers().firstValue("Retry-After").orElse(null)),
+            false);
+      }
+      throw new ExchangeException(
+          ExchangeException.Kind.PERMANENT,
+          code == null ? "HTTP " + response.statusCode() : code,
+          description == null ? "the token endpoint refused the client credentials" : description);
+    }
+    token = body.get("access_token").asString();
+    expiresAt = clock.instant().plusSeconds(body.path("expires_in").asLong(3599));
+    return token;
+  }
+
+  synchronized void forget() {
+    token = null;
+  }
+
+  private static String enc(String s) {
+    return URLEncoder.encode(s, StandardCharsets.UTF_8);
+  }
+}

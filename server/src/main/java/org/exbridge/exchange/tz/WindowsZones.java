@@ -1,0 +1,99 @@
+package org.exbridge.exchange.tz;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.time.DateTimeException;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Windows time zone ids (what Exchange reports) to IANA zones, from the CLDR windowsZones table
+ * kept in {@code windows-zones.tsv}; and the legacy Exchange 2007 zone strings, by their offset.
+ */
+public final class WindowsZones {
+  private static final Map<String, ZoneId> BY_WINDOWS_ID = load();
+  private static final Pattern LEGACY_OFFSET =
+      Pattern.compile("\\((?:UTC|GMT)\\s*([+-])(\\d{1,2}):(\\d{2})\\)");
+
+  private WindowsZones() {}
+
+  private static Map<String, ZoneId> load() {
+    Map<String, ZoneId> map = new HashMap<>();
+    try (InputStream in = WindowsZones.class.getResourceAsStream("windows-zones.tsv");
+        BufferedReader reader =
+            new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+      String line;
+      while ((line = reader.readLine()) != null) {
+        if (line.isBlank() || line.startsWith("#")) {
+          continue;
+        }
+        String[] parts = line.split("\t");
+        map.put(parts[0].toLowerCase(Locale.ROOT), ZoneId.of(parts[1]));
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return Map.copyOf(map);
+  }
+
+  /** All mappings, Windows id (lower-case) to zone. */
+  public static Map<String, ZoneId> table() {
+    return BY_WINDOWS_ID;
+  }
+
+  /**
+   * The zone a Windows id, an IANA id or a Graph {@code tzone://Microsoft/...} name stands for;
+   * empty for custom or unknown zones, which callers replace with a safe default.
+   */
+  public static Optional<ZoneId> zone(String name) {
+    if (name == null || name.isBlank()) {
+      return Optional.empty();
+    }
+    String key = name.trim();
+    if (key.equalsIgnoreCase("tzone://Microsoft/Utc") || key.equalsIgnoreCase("UTC")) {
+      return Optional.of(ZoneOffset.UTC);
+    }
+    ZoneId windows = BY_WINDOWS_ID.get(key.toLowerCase(Locale.ROOT));
+    if (windows != null) {
+      return Optional.of(windows);
+    }
+    if (key.contains("/") && !key.startsWith("tzone:")) {
+      try {
+        return Optional.of(ZoneId.of(key));
+      } catch (DateTimeException e) {
+        return Optional.empty();
+      }
+    }
+    return Optional.empty();
+  }
+
+  /**
+   * The fixed offset in an Exchange 2007 zone string such as {@code (GMT-08:00) Pacific Time (US &
+   * Canada)}; such strings carry no daylight rules, so the offset is all there is.
+   */
+  public static Optional<ZoneId> legacy(String text) {
+    if (text == null) {
+      return Optional.empty();
+    }
+    Matcher m = LEGACY_OFFSET.matcher(text);
+    if (!m.find()) {
+      return text.contains("(GMT)") || text.contains("(UTC)")
+          ? Optional.of(ZoneOffset.UTC)
+          : Optional.empty();
+    }
+    int sign = m.group(1).equals("-") ? -1 : 1;
+    return Optional.of(
+        ZoneOffset.ofHoursMinutes(
+            sign * Integer.parseInt(m.group(2)), sign * Integer.parseInt(m.group(3))));
+  }
+}
