@@ -7,6 +7,7 @@ import java.time.Instant;
 import java.util.Locale;
 import java.util.Optional;
 import org.exbridge.directory.Times;
+import org.exbridge.exchange.ExchangeConnection;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
@@ -111,6 +112,42 @@ public class AdminAccounts {
         .query(String.class)
         .optional()
         .map(ciphertext -> cipher.decrypt(ciphertext, id));
+  }
+
+  /**
+   * How to reach Exchange through this admin account, secret included; for the Exchange clients
+   * only.
+   */
+  public Optional<ExchangeConnection> connection(String adminAccount) {
+    return find(adminAccount)
+        .map(
+            a -> {
+              String secret = secret(a.adminAccount()).orElseThrow();
+              return switch (a.protocol()) {
+                case EWS ->
+                    new ExchangeConnection(
+                        a.auth() == AdminAccount.EwsAuth.NTLM
+                            ? ExchangeConnection.Protocol.EWS_NTLM
+                            : ExchangeConnection.Protocol.EWS_BASIC,
+                        a.ewsUrl(),
+                        a.username(),
+                        secret,
+                        null,
+                        null,
+                        null,
+                        null);
+                case GRAPH ->
+                    new ExchangeConnection(
+                        ExchangeConnection.Protocol.GRAPH,
+                        null,
+                        null,
+                        null,
+                        a.graphUrl(),
+                        a.tokenUrl(),
+                        a.clientId(),
+                        secret);
+              };
+            });
   }
 
   /** Records the outcome of a connection check. */

@@ -9,12 +9,14 @@ import javax.sql.DataSource;
 import org.exbridge.admin.AdminToken;
 import org.exbridge.adminaccount.SecretCipher;
 import org.exbridge.directory.Secrets;
+import org.exbridge.exchange.ExchangeSources;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.scheduling.annotation.EnableScheduling;
+import tools.jackson.databind.json.JsonMapper;
 
 /** Wiring: the clock, the data folder's generated credentials, and database-dependent choices. */
 @Configuration(proxyBeanMethods = false)
@@ -63,6 +65,15 @@ class ExbridgeConfiguration {
         "operator API token: see {} (set EXBRIDGE_ADMIN_TOKEN to choose one)",
         data.path("admin-token").toAbsolutePath());
     return new AdminToken(token);
+  }
+
+  @Bean
+  ExchangeSources exchangeSources(
+      JsonMapper json,
+      Clock clock,
+      @Value("${exbridge.exchange.request-timeout}") java.time.Duration timeout,
+      @Value("${exbridge.exchange.ews-concurrency}") int ewsConcurrency) {
+    return new ExchangeSources(json, clock, timeout, ewsConcurrency);
   }
 
   @Bean

@@ -92,8 +92,9 @@ final class EwsItemReader {
         return zone.get();
       }
     }
+    // Exchange 2007: a Windows zone name, or a display string with its offset.
     String legacy = item.childText(T, "TimeZone");
-    return WindowsZones.legacy(legacy).orElse(ZoneOffset.UTC);
+    return WindowsZones.zone(legacy).or(() -> WindowsZones.legacy(legacy)).orElse(ZoneOffset.UTC);
   }
 
   static Instant instant(String text) {

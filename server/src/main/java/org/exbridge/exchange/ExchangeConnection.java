@@ -1,0 +1,31 @@
+package org.exbridge.exchange;
+
+/**
+ * How to reach Exchange for one admin account: EWS with the admin's credentials (Basic; NTLM is not
+ * yet supported and is refused), or Graph with an Entra app's client credentials.
+ */
+public record ExchangeConnection(
+    Protocol protocol,
+    String ewsUrl,
+    String username,
+    String password,
+    String graphUrl,
+    String tokenUrl,
+    String clientId,
+    String clientSecret) {
+
+  public enum Protocol {
+    EWS_BASIC,
+    EWS_NTLM,
+    GRAPH
+  }
+
+  @Override
+  public String toString() {
+    return "ExchangeConnection["
+        + protocol
+        + " "
+        + (protocol == Protocol.GRAPH ? graphUrl : ewsUrl)
+        + "]";
+  }
+}

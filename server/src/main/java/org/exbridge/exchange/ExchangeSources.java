@@ -1,0 +1,78 @@
+package org.exbridge.exchange;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import org.exbridge.exchange.ews.EwsClient;
+import org.exbridge.exchange.ews.JdkEwsTransport;
+import org.exbridge.exchange.graph.GraphClient;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Builds one {@link ExchangeSource} per admin account and keeps it while the account's settings
+ * stay the same, so token caches and concurrency caps are shared by every caller.
+ */
+public final class ExchangeSources {
+  private final HttpClient http;
+  private final JsonMapper json;
+  private final Clock clock;
+  private final Duration timeout;
+  private final int ewsConcurrency;
+  private final Map<String, Cached> cache = new ConcurrentHashMap<>();
+
+  private record Cached(ExchangeConnection connection, ExchangeSource source) {}
+
+  public ExchangeSources(JsonMapper json, Clock clock, Duration timeout, int ewsConcurrency) {
+    this.http =
+        HttpClient.newBuilder()
+            .connectTimeout(Duration.ofSeconds(10))
+            .followRedirects(HttpClient.Redirect.NEVER)
+            .executor(Executors.newVirtualThreadPerTaskExecutor())
+            .build();
+    this.json = json;
+    this.clock = clock;
+    this.timeout = timeout;
+    this.ewsConcurrency = ewsConcurrency;
+  }
+
+  /** The source for this admin account, built anew when its connection settings changed. */
+  public ExchangeSource forAccount(String adminAccount, ExchangeConnection connection) {
+    Cached cached =
+        cache.compute(
+            adminAccount,
+            (key, old) ->
+                old != null && old.connection().equals(connection)
+                    ? old
+                    : new Cached(connection, build(connection)));
+    return cached.source();
+  }
+
+  private ExchangeSource build(ExchangeConnection c) {
+    return switch (c.protocol()) {
+      case EWS_BASIC ->
+          new EwsClient(
+              JdkEwsTransport.basic(
+                  http, URI.create(c.ewsUrl()), c.username(), c.password(), timeout),
+              ewsConcurrency);
+      case EWS_NTLM ->
+          throw new ExchangeException(
+              ExchangeException.Kind.PERMANENT,
+              "ntlm-unsupported",
+              "NTLM is not supported yet; enable Basic over TLS for the EWS virtual directory and set auth to basic");
+      case GRAPH ->
+          new GraphClient(
+              http,
+              json,
+              c.graphUrl(),
+              c.tokenUrl(),
+              c.clientId(),
+              c.clientSecret(),
+              timeout,
+              clock);
+    };
+  }
+}
