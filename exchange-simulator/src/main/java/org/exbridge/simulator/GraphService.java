@@ -132,7 +132,7 @@ final class GraphService {
     }
     Matcher m;
     if ((m = Pattern.compile("^/calendars/([^/]+)/calendarView/delta$").matcher(rest)).matches()) {
-      SimMailbox.SimCalendar c = calendar(mailbox, m.group(1));
+      SimMailbox.SimCalendar c = calendar(mailbox, Simulator.decode(m.group(1)));
       return c == null
           ? notFound()
           : GraphDelta.calendarView(
@@ -144,7 +144,7 @@ final class GraphService {
               pageSize(request));
     }
     if ((m = Pattern.compile("^/calendars/([^/]+)/events/delta$").matcher(rest)).matches()) {
-      SimMailbox.SimCalendar c = calendar(mailbox, m.group(1));
+      SimMailbox.SimCalendar c = calendar(mailbox, Simulator.decode(m.group(1)));
       return c == null
           ? notFound()
           : GraphDelta.events(
@@ -156,7 +156,7 @@ final class GraphService {
               pageSize(request));
     }
     if ((m = Pattern.compile("^/calendars/([^/]+)/events$").matcher(rest)).matches()) {
-      SimMailbox.SimCalendar c = calendar(mailbox, m.group(1));
+      SimMailbox.SimCalendar c = calendar(mailbox, Simulator.decode(m.group(1)));
       if (c == null) {
         return notFound();
       }
@@ -167,10 +167,10 @@ final class GraphService {
       return page(all, request, pageSize(request));
     }
     if ((m = Pattern.compile("^/events/([^/]+)/instances$").matcher(rest)).matches()) {
-      return instances(mailbox, m.group(1), request);
+      return instances(mailbox, Simulator.decode(m.group(1)), request);
     }
     if ((m = Pattern.compile("^/events/([^/]+)$").matcher(rest)).matches()) {
-      Ids.Parsed p = Ids.parse(m.group(1));
+      Ids.Parsed p = Ids.parse(Simulator.decode(m.group(1)));
       SimEvent e =
           p == null || !p.mailbox().equals(mailbox.address) ? null : mailbox.event(p.number());
       if (e == null || p.kind() == Ids.Kind.FOLDER) {

@@ -277,7 +277,8 @@ public final class Simulator implements AutoCloseable {
     }
   }
 
+  /** Percent-decoding of a path segment: a {@code +} stays a plus. */
   static String decode(String s) {
-    return URLDecoder.decode(s, StandardCharsets.UTF_8);
+    return URLDecoder.decode(s.replace("+", "%2B"), StandardCharsets.UTF_8);
   }
 }

@@ -1,0 +1,290 @@
+package org.exbridge.exchange;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.exbridge.exchange.ExchangeException.Kind;
+import org.exbridge.simulator.Simulator;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Both clients against the simulator: the same calendars and events through EWS and Graph, and
+ * every fault classified.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class ClientsAgainstSimulatorIT {
+  private static final String MAILBOX = "user1@exchange.test";
+  private Simulator sim;
+  private SimulatorFixture fx;
+
+  @BeforeAll
+  void start() throws Exception {
+    sim = Simulator.start(0).generate(3, 80, 42);
+    fx = new SimulatorFixture(sim);
+  }
+
+  @AfterAll
+  void stop() {
+    sim.close();
+  }
+
+  @AfterEach
+  void clearFaults() {
+    fx.clearFaults();
+  }
+
+  private static List<SimulatorFixture.Comparable> sorted(List<SourceEvent> events) {
+    return events.stream()
+        .map(SimulatorFixture::comparable)
+        .distinct()
+        .sorted(
+            Comparator.comparing(SimulatorFixture.Comparable::subject)
+                .thenComparing(c -> String.valueOf(c.start())))
+        .toList();
+  }
+
+  @Test
+  void bothProtocolsListTheSameCalendarsAndNothingUnderDeletedItems() {
+    List<SourceCalendar> ews = fx.ews().calendars(MAILBOX);
+    List<SourceCalendar> graph = fx.graph().calendars(MAILBOX);
+    assertThat(ews).extracting(SourceCalendar::name).containsExactlyInAnyOrder("Calendar", "Team");
+    assertThat(graph)
+        .extracting(SourceCalendar::name)
+        .containsExactlyInAnyOrder("Calendar", "Team");
+    assertThat(ews.stream().filter(SourceCalendar::isDefault).map(SourceCalendar::name))
+        .containsExactly("Calendar");
+    assertThat(graph.stream().filter(SourceCalendar::isDefault).map(SourceCalendar::name))
+        .containsExactly("Calendar");
+    assertThat(ews.stream().filter(c -> !c.writable()).map(SourceCalendar::name))
+        .containsExactly("Team");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"user1@exchange.test", "user2@exchange.test", "user3@exchange.test"})
+  void fullReadsThroughEwsAndGraphGiveTheSameEventsAsTheSimulatorHolds(String mailbox) {
+    int truth = fx.control("GET", "/_sim/mailboxes/" + mailbox + "/events", null).size();
+    int seen = 0;
+    for (SourceCalendar calendar : fx.ews().calendars(mailbox)) {
+      String graphId =
+          fx.graph().calendars(mailbox).stream()
+              .filter(c -> c.name().equals(calendar.name()))
+              .findFirst()
+              .orElseThrow()
+              .id();
+      List<SourceEvent> ews =
+          SimulatorFixture.readAll(fx.ews(), mailbox, calendar.id(), null, false).events();
+      List<SourceEvent> graph =
+          SimulatorFixture.readAll(fx.graph(), mailbox, graphId, null, false).events();
+      assertThat(sorted(ews)).isEqualTo(sorted(graph));
+      seen += ews.size();
+    }
+    assertThat(seen).isEqualTo(truth);
+  }
+
+  @Test
+  void windowReadsAgreeAndHoldEverySeriesWhole() {
+    Instant from = Instant.now().minus(Duration.ofDays(30));
+    Instant to = Instant.now().plus(Duration.ofDays(90));
+    for (SourceCalendar calendar : fx.ews().calendars(MAILBOX)) {
+      String graphId =
+          fx.graph().calendars(MAILBOX).stream()
+              .filter(c -> c.name().equals(calendar.name()))
+              .findFirst()
+              .orElseThrow()
+              .id();
+      List<SourceEvent> ews = SimulatorFixture.window(fx.ews(), MAILBOX, calendar.id(), from, to);
+      List<SourceEvent> graph = SimulatorFixture.window(fx.graph(), MAILBOX, graphId, from, to);
+      assertThat(sorted(ews)).isEqualTo(sorted(graph));
+      if (calendar.isDefault()) {
+        assertThat(ews).isNotEmpty();
+      }
+    }
+  }
+
+  @Test
+  void changesShowCreatedUpdatedAndDeletedEvents() {
+    String ewsCalendar =
+        fx.ews().calendars(MAILBOX).stream()
+            .filter(SourceCalendar::isDefault)
+            .findFirst()
+            .orElseThrow()
+            .id();
+    String graphCalendar =
+        fx.graph().calendars(MAILBOX).stream()
+            .filter(SourceCalendar::isDefault)
+            .findFirst()
+            .orElseThrow()
+            .id();
+    String ewsCursor =
+        SimulatorFixture.readAll(fx.ews(), MAILBOX, ewsCalendar, null, false).cursor();
+    String graphCursor =
+        SimulatorFixture.readAll(fx.graph(), MAILBOX, graphCalendar, null, false).cursor();
+
+    JsonNode created =
+        fx.control(
+            "POST",
+            "/_sim/mailboxes/" + MAILBOX + "/events",
+            "{\"subject\":\"New one\",\"time_zone\":\"Europe/Berlin\",\"start\":\"2026-12-01T10:00\",\"end\":\"2026-12-01T11:00\"}");
+    JsonNode victim = fx.control("GET", "/_sim/mailboxes/" + MAILBOX + "/events", null).get(0);
+    JsonNode changed = fx.control("GET", "/_sim/mailboxes/" + MAILBOX + "/events", null).get(1);
+    fx.control(
+        "PUT",
+        "/_sim/mailboxes/" + MAILBOX + "/events/" + changed.get("id").asString(),
+        "{\"subject\":\"Renamed\"}");
+    fx.control(
+        "DELETE", "/_sim/mailboxes/" + MAILBOX + "/events/" + victim.get("id").asString(), null);
+
+    SimulatorFixture.Read ews =
+        SimulatorFixture.readAll(fx.ews(), MAILBOX, ewsCalendar, ewsCursor, true);
+    SimulatorFixture.Read graph =
+        SimulatorFixture.readAll(fx.graph(), MAILBOX, graphCalendar, graphCursor, true);
+    assertThat(ews.events()).extracting(SourceEvent::subject).contains("New one", "Renamed");
+    assertThat(graph.events()).extracting(SourceEvent::subject).contains("New one", "Renamed");
+    assertThat(ews.deleted()).contains(victim.get("ews_id").asString());
+    assertThat(graph.deleted()).contains(victim.get("id").asString());
+    assertThat(sorted(ews.events())).isEqualTo(sorted(graph.events()));
+    assertThat(created.get("id").asString()).isNotBlank();
+  }
+
+  @Test
+  void ewsThrottlingCarriesTheBackOff() {
+    fx.fault("{\"protocol\":\"ews\",\"kind\":\"throttle\",\"backoff_ms\":1234,\"times\":1}");
+    assertThatThrownBy(() -> fx.ews().calendars(MAILBOX))
+        .isInstanceOfSatisfying(
+            ExchangeException.class,
+            e -> {
+              assertThat(e.kind()).isEqualTo(Kind.THROTTLED);
+              assertThat(e.code()).isEqualTo("ErrorServerBusy");
+              assertThat(e.retryAfter()).isEqualTo(Duration.ofMillis(1234));
+            });
+    fx.fault(
+        "{\"protocol\":\"ews\",\"operation\":\"SyncFolderItems\",\"kind\":\"throttle\",\"backoff_ms\":77,\"times\":1}");
+    String calendar = fx.ews().calendars(MAILBOX).get(0).id();
+    assertThatThrownBy(() -> fx.ews().all(MAILBOX, calendar, null))
+        .isInstanceOfSatisfying(
+            ExchangeException.class,
+            e -> assertThat(e.retryAfter()).isEqualTo(Duration.ofMillis(77)));
+  }
+
+  @Test
+  void graphThrottlingCarriesRetryAfter() {
+    fx.fault("{\"protocol\":\"graph\",\"kind\":\"throttle\",\"backoff_ms\":2000,\"times\":1}");
+    assertThatThrownBy(() -> fx.graph().calendars(MAILBOX))
+        .isInstanceOfSatisfying(
+            ExchangeException.class,
+            e -> {
+              assertThat(e.kind()).isEqualTo(Kind.THROTTLED);
+              assertThat(e.retryAfter()).isEqualTo(Duration.ofSeconds(2));
+            });
+  }
+
+  @Test
+  void deniedImpersonationIsPermanent() {
+    fx.fault("{\"mailbox\":\"user2@exchange.test\",\"kind\":\"impersonation_denied\"}");
+    assertThatThrownBy(() -> fx.ews().verify("user2@exchange.test"))
+        .isInstanceOfSatisfying(
+            ExchangeException.class,
+            e -> {
+              assertThat(e.kind()).isEqualTo(Kind.PERMANENT);
+              assertThat(e.code()).isEqualTo("ErrorImpersonateUserDenied");
+            });
+    assertThatThrownBy(() -> fx.graph().verify("user2@exchange.test"))
+        .isInstanceOfSatisfying(
+            ExchangeException.class, e -> assertThat(e.kind()).isEqualTo(Kind.PERMANENT));
+    fx.ews().verify(MAILBOX);
+  }
+
+  @Test
+  void anUnknownMailboxIsPermanent() {
+    assertThatThrownBy(() -> fx.ews().verify("nobody@exchange.test"))
+        .isInstanceOfSatisfying(
+            ExchangeException.class,
+            e -> {
+              assertThat(e.kind()).isEqualTo(Kind.PERMANENT);
+              assertThat(e.code()).isEqualTo("ErrorNonExistentMailbox");
+            });
+    assertThatThrownBy(() -> fx.graph().verify("nobody@exchange.test"))
+        .isInstanceOfSatisfying(
+            ExchangeException.class, e -> assertThat(e.kind()).isEqualTo(Kind.PERMANENT));
+  }
+
+  @Test
+  void badCredentialsArePermanent() {
+    assertThatThrownBy(() -> fx.ews("wrong").verify(MAILBOX))
+        .isInstanceOfSatisfying(
+            ExchangeException.class,
+            e -> {
+              assertThat(e.kind()).isEqualTo(Kind.PERMANENT);
+              assertThat(e.code()).isEqualTo("HTTP 401");
+            });
+    assertThatThrownBy(() -> fx.graph("wrong").verify(MAILBOX))
+        .isInstanceOfSatisfying(
+            ExchangeException.class,
+            e -> {
+              assertThat(e.kind()).isEqualTo(Kind.PERMANENT);
+              assertThat(e.code()).isEqualTo("invalid_client");
+            });
+  }
+
+  @Test
+  void aLostSyncStateIsReportedAsSuch() {
+    String ewsCalendar = fx.ews().calendars(MAILBOX).get(0).id();
+    String ewsCursor = fx.ews().all(MAILBOX, ewsCalendar, null).cursor();
+    fx.fault("{\"kind\":\"invalid_sync_state\"}");
+    assertThatThrownBy(() -> fx.ews().changes(MAILBOX, ewsCalendar, ewsCursor))
+        .isInstanceOfSatisfying(
+            ExchangeException.class, e -> assertThat(e.kind()).isEqualTo(Kind.CURSOR_LOST));
+    String graphCalendar = fx.graph().calendars(MAILBOX).get(0).id();
+    fx.clearFaults();
+    String graphCursor =
+        SimulatorFixture.readAll(fx.graph(), MAILBOX, graphCalendar, null, false).cursor();
+    fx.fault("{\"kind\":\"invalid_sync_state\"}");
+    assertThatThrownBy(() -> fx.graph().changes(MAILBOX, graphCalendar, graphCursor))
+        .isInstanceOfSatisfying(
+            ExchangeException.class, e -> assertThat(e.kind()).isEqualTo(Kind.CURSOR_LOST));
+  }
+
+  @Test
+  void serverFailuresAreRetryableOrThrottled() {
+    fx.fault("{\"protocol\":\"ews\",\"kind\":\"http_503\",\"times\":1}");
+    assertThatThrownBy(() -> fx.ews().verify(MAILBOX))
+        .isInstanceOfSatisfying(
+            ExchangeException.class, e -> assertThat(e.kind()).isEqualTo(Kind.THROTTLED));
+    fx.fault("{\"protocol\":\"ews\",\"kind\":\"http_500\",\"times\":1}");
+    assertThatThrownBy(() -> fx.ews().verify(MAILBOX))
+        .isInstanceOfSatisfying(
+            ExchangeException.class, e -> assertThat(e.kind()).isEqualTo(Kind.RETRYABLE));
+    fx.fault("{\"protocol\":\"graph\",\"kind\":\"http_500\",\"times\":1}");
+    assertThatThrownBy(() -> fx.graph().calendars(MAILBOX))
+        .isInstanceOfSatisfying(
+            ExchangeException.class, e -> assertThat(e.kind()).isEqualTo(Kind.RETRYABLE));
+  }
+
+  @Test
+  void theSimulatorHoldsEverySortOfEvent() {
+    JsonNode events = fx.control("GET", "/_sim/mailboxes/" + MAILBOX + "/events", null);
+    Set<String> zones =
+        java.util.stream.StreamSupport.stream(events.spliterator(), false)
+            .map(e -> e.get("time_zone").asString())
+            .collect(Collectors.toSet());
+    assertThat(zones.size()).isGreaterThan(3);
+    assertThat(events).anySatisfy(e -> assertThat(e.get("all_day").asBoolean()).isTrue());
+    assertThat(events).anySatisfy(e -> assertThat(e.path("exceptions").size()).isPositive());
+    assertThat(events)
+        .anySatisfy(e -> assertThat(e.path("deleted_occurrences").size()).isPositive());
+    assertThat(events).anySatisfy(e -> assertThat(e.path("attendees").size()).isPositive());
+  }
+}
