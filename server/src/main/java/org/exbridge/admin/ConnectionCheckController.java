@@ -34,6 +34,14 @@ import org.springframework.web.bind.annotation.RestController;
 @RestController
 final class ConnectionCheckController {
   static final int MAX_EVENTS = 5000;
+  private static final java.util.Set<String> MAILBOX_CODES =
+      java.util.Set.of(
+          "ErrorNonExistentMailbox",
+          "ErrorInvalidUser",
+          "MailboxNotEnabledForRESTAPI",
+          "Request_ResourceNotFound",
+          "ErrorMailboxNotFound",
+          "ErrorInvalidSmtpAddress");
   private final AdminAccounts accounts;
   private final ExchangeSources sources;
   private final Clock clock;
@@ -93,7 +101,8 @@ final class ConnectionCheckController {
       result.put("calendars", calendars);
       result.put("events", events);
     } catch (ExchangeException e) {
-      if (e.kind() == ExchangeException.Kind.PERMANENT) {
+      // A mailbox that does not exist says nothing about the account; a refused login does.
+      if (e.kind() == ExchangeException.Kind.PERMANENT && !MAILBOX_CODES.contains(e.code())) {
         accounts.recordCheck(account.adminAccount(), false, e.code() + ": " + e.getMessage());
       }
       Map<String, Object> error = new LinkedHashMap<>();
