@@ -144,10 +144,15 @@ final class EwsItems {
     attendees(x, "t:Resources", e.attendees, "resource");
     if (e.recurring() && !t.occurrence()) {
       recurrence(x, e);
-      List<Occurrences.Occurrence> live = Occurrences.live(e, e.start.plusYears(100));
+      // Like Exchange, a series without an end has a first occurrence but no last one.
+      boolean bounded = e.recurrence.count() != null || e.recurrence.endDate() != null;
+      List<Occurrences.Occurrence> live =
+          Occurrences.live(e, bounded ? e.start.plusYears(100) : e.start.plusYears(2));
       if (!live.isEmpty()) {
         occurrence(x, "t:FirstOccurrence", t, live.get(0));
-        occurrence(x, "t:LastOccurrence", t, live.get(live.size() - 1));
+        if (bounded) {
+          occurrence(x, "t:LastOccurrence", t, live.get(live.size() - 1));
+        }
       }
       if (!e.exceptions.isEmpty()) {
         x.open("t:ModifiedOccurrences");

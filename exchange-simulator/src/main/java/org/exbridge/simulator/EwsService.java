@@ -158,23 +158,24 @@ final class EwsService {
               null),
           null);
     }
-    synchronized (mailbox) {
-      return switch (op) {
-        case "GetFolder" -> ok(EwsOperations.getFolder(mailbox, operation));
-        case "SyncFolderHierarchy" -> ok(EwsOperations.syncFolderHierarchy(mailbox, operation));
-        case "FindItem" -> ok(EwsOperations.findItem(mailbox, operation));
-        case "GetItem" -> ok(EwsOperations.getItem(mailbox, operation));
-        case "SyncFolderItems" -> ok(EwsOperations.syncFolderItems(mailbox, operation));
-        default ->
-            new Reply(
-                500,
-                fault(
-                    "ErrorInvalidRequest",
-                    "The request is invalid: " + op + " is not served here.",
-                    null),
-                null);
-      };
-    }
+    return mailbox.read(
+        () ->
+            switch (op) {
+              case "GetFolder" -> ok(EwsOperations.getFolder(mailbox, operation));
+              case "SyncFolderHierarchy" ->
+                  ok(EwsOperations.syncFolderHierarchy(mailbox, operation));
+              case "FindItem" -> ok(EwsOperations.findItem(mailbox, operation));
+              case "GetItem" -> ok(EwsOperations.getItem(mailbox, operation));
+              case "SyncFolderItems" -> ok(EwsOperations.syncFolderItems(mailbox, operation));
+              default ->
+                  new Reply(
+                      500,
+                      fault(
+                          "ErrorInvalidRequest",
+                          "The request is invalid: " + op + " is not served here.",
+                          null),
+                      null);
+            });
   }
 
   private static Reply ok(String bodyContent) {

@@ -165,8 +165,8 @@ final class Generator {
       o.body = e.body;
       o.number = mailbox.nextNumber();
       e.exceptions.put(moved, o);
-      LocalDateTime gone =
-          starts.get(starts.size() - 1 - random.nextInt(Math.min(3, starts.size() - 2)));
+      // People delete occurrences near the start of a series, not years out.
+      LocalDateTime gone = starts.get(1 + random.nextInt(Math.min(12, starts.size() - 2)));
       if (!gone.equals(moved)) {
         e.deleted.add(gone);
       }

@@ -62,9 +62,7 @@ final class GraphService {
     if (mailbox == null) {
       reply = error(404, "ErrorInvalidUser", "The requested user '" + user + "' is invalid.");
     } else {
-      synchronized (mailbox) {
-        reply = dispatch(mailbox, rest, request);
-      }
+      reply = mailbox.read(() -> dispatch(mailbox, rest, request));
     }
     sim.log().record("graph", op, user, reply.status());
     return reply;
@@ -258,7 +256,7 @@ final class GraphService {
     ObjectNode body = SimJson.JSON.createObjectNode();
     body.put("@odata.context", request.baseUrl() + "/v1.0/$metadata#collection");
     ArrayNode value = body.putArray("value");
-    all.stream().skip(skip).limit(size).forEach(value::add);
+    all.stream().skip(skip).limit(size).map(item -> select(item, request)).forEach(value::add);
     if (skip + size < all.size()) {
       Map<String, String> next = new LinkedHashMap<>(request.query());
       next.put("$skip", Integer.toString(skip + size));
@@ -268,6 +266,27 @@ final class GraphService {
           request.baseUrl() + request.path() + "?" + GraphDelta.queryString(next));
     }
     return ok(body);
+  }
+
+  /** Graph's {@code $select}: only the named properties (and the id) are returned. */
+  private static ObjectNode select(ObjectNode item, Request request) {
+    String select = request.query().get("$select");
+    if (select == null || select.isBlank()) {
+      return item;
+    }
+    java.util.Set<String> keep =
+        new java.util.HashSet<>(java.util.Arrays.asList(select.split(",")));
+    keep.add("id");
+    keep.add("@odata.etag");
+    ObjectNode out = SimJson.JSON.createObjectNode();
+    item.properties()
+        .forEach(
+            e -> {
+              if (keep.contains(e.getKey())) {
+                out.set(e.getKey(), e.getValue());
+              }
+            });
+    return out;
   }
 
   static int pageSize(Map<String, String> query, String prefer) {

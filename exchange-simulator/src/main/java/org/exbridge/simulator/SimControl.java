@@ -92,30 +92,31 @@ final class SimControl {
       if (mailbox == null) {
         return problem(404, "no such mailbox");
       }
-      synchronized (mailbox) {
-        if (method.equals("GET")) {
-          ArrayNode out = SimJson.JSON.createArrayNode();
-          for (SimMailbox.SimCalendar c : mailbox.calendars) {
-            c.events.values().forEach(e -> out.add(SimJson.event(mailbox, c, e)));
-          }
-          return ok(out);
-        }
-        if (method.equals("POST")) {
-          SimMailbox.SimCalendar calendar =
-              body.hasNonNull("calendar")
-                  ? byName(mailbox, body.get("calendar").asString())
-                  : mailbox.defaultCalendar();
-          if (calendar == null) {
-            return problem(404, "no such calendar");
-          }
-          SimEvent e = new SimEvent(mailbox.nextNumber());
-          SimJson.read(body, e);
-          numberOverrides(mailbox, e);
-          mailbox.put(calendar, e, sim.clock());
-          return new Reply(201, SimJson.event(mailbox, calendar, e).toString());
-        }
-      }
-      return problem(405, "GET or POST");
+      return mailbox.write(
+          () -> {
+            if (method.equals("GET")) {
+              ArrayNode out = SimJson.JSON.createArrayNode();
+              for (SimMailbox.SimCalendar c : mailbox.calendars) {
+                c.events.values().forEach(e -> out.add(SimJson.event(mailbox, c, e)));
+              }
+              return ok(out);
+            }
+            if (method.equals("POST")) {
+              SimMailbox.SimCalendar calendar =
+                  body.hasNonNull("calendar")
+                      ? byName(mailbox, body.get("calendar").asString())
+                      : mailbox.defaultCalendar();
+              if (calendar == null) {
+                return problem(404, "no such calendar");
+              }
+              SimEvent e = new SimEvent(mailbox.nextNumber());
+              SimJson.read(body, e);
+              numberOverrides(mailbox, e);
+              mailbox.put(calendar, e, sim.clock());
+              return new Reply(201, SimJson.event(mailbox, calendar, e).toString());
+            }
+            return problem(405, "GET or POST");
+          });
     }
     m = EVENT.matcher(path);
     if (m.matches()) {
@@ -124,32 +125,33 @@ final class SimControl {
       if (mailbox == null || id == null || id.kind() != Ids.Kind.ITEM) {
         return problem(404, "no such mailbox or event");
       }
-      synchronized (mailbox) {
-        SimEvent existing = mailbox.event(id.number());
-        if (existing == null) {
-          return problem(404, "no such event");
-        }
-        SimMailbox.SimCalendar calendar = mailbox.calendarOf(id.number());
-        switch (method) {
-          case "GET" -> {
-            return ok(SimJson.event(mailbox, calendar, existing));
-          }
-          case "PUT", "PATCH" -> {
-            SimEvent changed = existing.copyAs(existing.number);
-            SimJson.read(body, changed);
-            numberOverrides(mailbox, changed);
-            mailbox.put(calendar, changed, sim.clock());
-            return ok(SimJson.event(mailbox, calendar, changed));
-          }
-          case "DELETE" -> {
-            mailbox.delete(id.number());
-            return ok(SimJson.JSON.createObjectNode());
-          }
-          default -> {
-            return problem(405, "GET, PUT, PATCH or DELETE");
-          }
-        }
-      }
+      return mailbox.write(
+          () -> {
+            SimEvent existing = mailbox.event(id.number());
+            if (existing == null) {
+              return problem(404, "no such event");
+            }
+            SimMailbox.SimCalendar calendar = mailbox.calendarOf(id.number());
+            switch (method) {
+              case "GET" -> {
+                return ok(SimJson.event(mailbox, calendar, existing));
+              }
+              case "PUT", "PATCH" -> {
+                SimEvent changed = existing.copyAs(existing.number);
+                SimJson.read(body, changed);
+                numberOverrides(mailbox, changed);
+                mailbox.put(calendar, changed, sim.clock());
+                return ok(SimJson.event(mailbox, calendar, changed));
+              }
+              case "DELETE" -> {
+                mailbox.delete(id.number());
+                return ok(SimJson.JSON.createObjectNode());
+              }
+              default -> {
+                return problem(405, "GET, PUT, PATCH or DELETE");
+              }
+            }
+          });
     }
     return problem(404, "no such control endpoint: " + method + " " + path);
   }
@@ -213,25 +215,27 @@ final class SimControl {
         .sorted((a, b) -> a.address.compareTo(b.address))
         .forEach(
             mailbox -> {
-              synchronized (mailbox) {
-                ObjectNode n = out.addObject();
-                n.put("address", mailbox.address);
-                n.put("name", mailbox.displayName);
-                ArrayNode cals = n.putArray("calendars");
-                int events = 0;
-                for (SimMailbox.SimCalendar c : mailbox.calendars) {
-                  ObjectNode cn = cals.addObject();
-                  cn.put("id", Ids.graph(Ids.Kind.FOLDER, mailbox.address, c.number));
-                  cn.put("ews_id", Ids.ews(Ids.Kind.FOLDER, mailbox.address, c.number));
-                  cn.put("name", c.name);
-                  cn.put("color", c.color);
-                  cn.put("default", c.isDefault);
-                  cn.put("can_edit", c.canEdit);
-                  cn.put("events", c.events.size());
-                  events += c.events.size();
-                }
-                n.put("events", events);
-              }
+              mailbox.read(
+                  () -> {
+                    ObjectNode n = out.addObject();
+                    n.put("address", mailbox.address);
+                    n.put("name", mailbox.displayName);
+                    ArrayNode cals = n.putArray("calendars");
+                    int events = 0;
+                    for (SimMailbox.SimCalendar c : mailbox.calendars) {
+                      ObjectNode cn = cals.addObject();
+                      cn.put("id", Ids.graph(Ids.Kind.FOLDER, mailbox.address, c.number));
+                      cn.put("ews_id", Ids.ews(Ids.Kind.FOLDER, mailbox.address, c.number));
+                      cn.put("name", c.name);
+                      cn.put("color", c.color);
+                      cn.put("default", c.isDefault);
+                      cn.put("can_edit", c.canEdit);
+                      cn.put("events", c.events.size());
+                      events += c.events.size();
+                    }
+                    n.put("events", events);
+                    return n;
+                  });
             });
     return out;
   }

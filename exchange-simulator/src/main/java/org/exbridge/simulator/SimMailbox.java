@@ -5,21 +5,45 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.Supplier;
 
 /**
  * One mailbox: its calendar folders and their events, and a change counter that every write
- * advances, from which sync states and delta tokens are made. Callers lock on the mailbox.
+ * advances, from which sync states and delta tokens are made. Callers read under {@link #read} and
+ * change under {@link #write}.
  */
 final class SimMailbox {
   final String address;
   final String displayName;
   final List<SimCalendar> calendars = new ArrayList<>();
+  private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
   private long version;
   private long nextNumber = 1;
 
   SimMailbox(String address, String displayName) {
     this.address = address;
     this.displayName = displayName;
+  }
+
+  /** Runs a read under the shared lock: protocol requests read concurrently. */
+  <T> T read(Supplier<T> action) {
+    lock.readLock().lock();
+    try {
+      return action.get();
+    } finally {
+      lock.readLock().unlock();
+    }
+  }
+
+  /** Runs a change under the exclusive lock. */
+  <T> T write(Supplier<T> action) {
+    lock.writeLock().lock();
+    try {
+      return action.get();
+    } finally {
+      lock.writeLock().unlock();
+    }
   }
 
   long version() {

@@ -43,8 +43,17 @@ public final class GraphClient implements ExchangeSource {
   static final int INSTANCES_PAGE_SIZE = 1000;
   static final int PER_MAILBOX = 4;
 
-  /** How far past its start a series without end is searched for deleted occurrences. */
-  static final Duration OPEN_SERIES_HORIZON = Duration.ofDays(5 * 366);
+  /**
+   * How far past its start a series is searched for deleted occurrences (v1.0 lists none, so they
+   * are the gaps among its instances); a deletion further out than this is not seen.
+   */
+  static final Duration SERIES_HORIZON = Duration.ofDays(2 * 366);
+
+  /** The instance fields read: enough to find gaps and to read exceptions whole. */
+  static final String INSTANCE_FIELDS =
+      "id,type,originalStart,originalStartTimeZone,start,end,isAllDay,subject,body,"
+          + "location,showAs,sensitivity,isCancelled,organizer,attendees,isReminderOn,reminderMinutesBeforeStart,"
+          + "onlineMeeting,onlineMeetingUrl,changeKey,lastModifiedDateTime,seriesMasterId";
 
   private final HttpClient http;
   private final JsonMapper json;
@@ -202,7 +211,7 @@ public final class GraphClient implements ExchangeSource {
         allDay
             ? master.start().date().atStartOfDay()
             : LocalDateTime.ofInstant(master.start().instant(), zone);
-    LocalDateTime horizon = firstLocal.plus(OPEN_SERIES_HORIZON);
+    LocalDateTime horizon = firstLocal.plus(SERIES_HORIZON);
     List<LocalDateTime> expected =
         RecurrenceExpansion.starts(master.recurrence().rrule(), firstLocal, zone, horizon, 10_000);
     if (expected.isEmpty()) {
