@@ -40,6 +40,11 @@ for latency in 0 20; do
   stop_sim
 done
 
+run_sim "$EVENTS" 0
+echo -n "events=$EVENTS parse only, 5 rounds after one warm-up: "
+"$JAVA21" -Xmx1g -cp "$CP" org.exbridge.exchange.ews.EwsParseBenchmark "http://127.0.0.1:$PORT" user1@exchange.test 5
+stop_sim
+
 run_sim "$BIG" 0
 for protocol in ews graph; do
   echo -n "events=$BIG latency_ms=0 reader_heap=256m "

@@ -20,11 +20,16 @@ final class Credentials {
   static final long TOKEN_SECONDS = 3599;
 
   private final Map<String, Instant> tokens = new ConcurrentHashMap<>();
+  private final Ntlm ntlm = new Ntlm(EWS_USER, EWS_PASSWORD);
   private final SecureRandom random = new SecureRandom();
   private final Clock clock;
 
   Credentials(Clock clock) {
     this.clock = clock;
+  }
+
+  Ntlm ntlm() {
+    return ntlm;
   }
 
   boolean ewsAllows(String authorization) {

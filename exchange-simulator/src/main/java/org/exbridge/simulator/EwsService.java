@@ -38,7 +38,14 @@ final class EwsService {
     this.sim = sim;
   }
 
-  Reply handle(String authorization, byte[] body) {
+  /** Both schemes IIS offers for EWS, one WWW-Authenticate header each. */
+  static final String CHALLENGES = "NTLM\nBasic realm=\"exchange.test\"";
+
+  /**
+   * Serves one request; {@code connection} names the TCP connection, which NTLM authenticates as a
+   * whole.
+   */
+  Reply handle(String authorization, String connection, byte[] body) {
     Document request;
     try {
       request = parse(body);
@@ -52,9 +59,23 @@ final class EwsService {
     if (mailbox == null) {
       mailbox = explicitMailbox(operation);
     }
-    if (!sim.credentials().ewsAllows(authorization)) {
+    boolean allowed;
+    if (authorization != null && authorization.regionMatches(true, 0, "NTLM ", 0, 5)) {
+      Ntlm.Outcome outcome =
+          sim.credentials().ntlm().handle(connection, authorization.substring(5));
+      if (outcome instanceof Ntlm.Outcome.Challenge challenge) {
+        sim.log().record("ews", "ntlm", mailbox, 401);
+        return new Reply(401, "", challenge.header());
+      }
+      allowed = outcome instanceof Ntlm.Outcome.Allowed;
+    } else if (authorization == null) {
+      allowed = sim.credentials().ntlm().isAuthenticated(connection);
+    } else {
+      allowed = sim.credentials().ewsAllows(authorization);
+    }
+    if (!allowed) {
       sim.log().record("ews", op, mailbox, 401);
-      return new Reply(401, "", "Basic realm=\"exchange.test\"");
+      return new Reply(401, "", CHALLENGES);
     }
     for (Faults.Rule fault : sim.faults().fire(mailbox, "ews", op)) {
       Reply injected = inject(fault, op);
@@ -107,7 +128,7 @@ final class EwsService {
         return new Reply(503, "", null);
       }
       case BAD_CREDENTIALS -> {
-        return new Reply(401, "", "Basic realm=\"exchange.test\"");
+        return new Reply(401, "", CHALLENGES);
       }
       case IMPERSONATION_DENIED -> {
         return new Reply(

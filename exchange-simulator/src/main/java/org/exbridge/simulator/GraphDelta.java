@@ -23,7 +23,8 @@ import tools.jackson.databind.node.ObjectNode;
 final class GraphDelta {
   private GraphDelta() {}
 
-  private record Item(Instant sortKey, ObjectNode json) {}
+  /** An entry of a delta round; its JSON is written only if its page is served. */
+  private record Item(Instant sortKey, java.util.function.Supplier<ObjectNode> json) {}
 
   static GraphService.Reply calendarView(
       SimMailbox mailbox,
@@ -75,10 +76,11 @@ final class GraphDelta {
       }
       if (!e.recurring()) {
         if (overlaps(e, e.start, e.end, from, to)) {
-          items.add(new Item(e.instant(e.start), GraphItems.full(mailbox, e, null, zone)));
+          items.add(new Item(e.instant(e.start), () -> GraphItems.full(mailbox, e, null, zone)));
         } else if (since >= 0) {
           items.add(
-              new Item(Instant.MIN, removed(Ids.graph(Ids.Kind.ITEM, mailbox.address, e.number))));
+              new Item(
+                  Instant.MIN, () -> removed(Ids.graph(Ids.Kind.ITEM, mailbox.address, e.number))));
         }
         continue;
       }
@@ -88,9 +90,10 @@ final class GraphDelta {
           items.add(
               new Item(
                   e.instant(o.start()),
-                  o.override() == null
-                      ? GraphItems.stub(mailbox, e, o, zone)
-                      : GraphItems.full(mailbox, e, o, zone)));
+                  () ->
+                      o.override() == null
+                          ? GraphItems.stub(mailbox, e, o, zone)
+                          : GraphItems.full(mailbox, e, o, zone)));
         }
       }
       if (since >= 0) {
@@ -100,7 +103,7 @@ final class GraphDelta {
             items.add(
                 new Item(
                     Instant.MIN,
-                    removed(Ids.graphOccurrence(mailbox.address, e.number, d.toString()))));
+                    () -> removed(Ids.graphOccurrence(mailbox.address, e.number, d.toString()))));
           }
         }
       }
@@ -110,7 +113,8 @@ final class GraphDelta {
         if (t.deletedVersion() > since) {
           items.add(
               new Item(
-                  Instant.MIN, removed(Ids.graph(Ids.Kind.ITEM, mailbox.address, t.number()))));
+                  Instant.MIN,
+                  () -> removed(Ids.graph(Ids.Kind.ITEM, mailbox.address, t.number()))));
         }
       }
     }
@@ -152,7 +156,8 @@ final class GraphDelta {
     for (SimEvent e : calendar.events.values()) {
       if (e.version > since) {
         items.add(
-            new Item(Instant.ofEpochSecond(e.version), GraphItems.full(mailbox, e, null, zone)));
+            new Item(
+                Instant.ofEpochSecond(e.version), () -> GraphItems.full(mailbox, e, null, zone)));
       }
     }
     if (since >= 0) {
@@ -161,7 +166,7 @@ final class GraphDelta {
           items.add(
               new Item(
                   Instant.ofEpochSecond(t.deletedVersion()),
-                  removed(Ids.graph(Ids.Kind.ITEM, mailbox.address, t.number()))));
+                  () -> removed(Ids.graph(Ids.Kind.ITEM, mailbox.address, t.number()))));
         }
       }
     }
@@ -177,7 +182,7 @@ final class GraphDelta {
         "@odata.context",
         link.substring(0, link.indexOf("/v1.0/") + 6) + "$metadata#Collection(event)");
     ArrayNode value = body.putArray("value");
-    items.stream().skip(offset).limit(size).forEach(i -> value.add(i.json()));
+    items.stream().skip(offset).limit(size).forEach(i -> value.add(i.json().get()));
     if (offset + size < items.size()) {
       body.put(
           "@odata.nextLink",

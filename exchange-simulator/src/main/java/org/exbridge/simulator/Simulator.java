@@ -52,6 +52,9 @@ public final class Simulator implements AutoCloseable {
   }
 
   public static Simulator start(String host, int port, Clock clock) throws IOException {
+    // Without TCP_NODELAY the JDK server's separate header and body writes meet the client's
+    // delayed ACK, and every reply waits ~40 ms.
+    System.setProperty("sun.net.httpserver.nodelay", "true");
     Simulator sim = new Simulator(clock);
     sim.server = HttpServer.create(new InetSocketAddress(host, port), 256);
     sim.executor =
@@ -176,12 +179,16 @@ public final class Simulator implements AutoCloseable {
           return;
         }
         EwsService.Reply r =
-            ews.handle(exchange.getRequestHeaders().getFirst("Authorization"), body);
-        Map<String, String> headers =
-            r.wwwAuthenticate() == null
-                ? Map.of()
-                : Map.of("WWW-Authenticate", r.wwwAuthenticate());
-        send(exchange, r.status(), "text/xml; charset=utf-8", r.body(), headers);
+            ews.handle(
+                exchange.getRequestHeaders().getFirst("Authorization"),
+                String.valueOf(exchange.getRemoteAddress()),
+                body);
+        if (r.wwwAuthenticate() != null) {
+          for (String challenge : r.wwwAuthenticate().split("\n")) {
+            exchange.getResponseHeaders().add("WWW-Authenticate", challenge);
+          }
+        }
+        send(exchange, r.status(), "text/xml; charset=utf-8", r.body(), Map.of());
         return;
       }
       Matcher token = TOKEN_PATH.matcher(path);

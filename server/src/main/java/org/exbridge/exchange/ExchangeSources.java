@@ -9,6 +9,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import org.exbridge.exchange.ews.EwsClient;
 import org.exbridge.exchange.ews.JdkEwsTransport;
+import org.exbridge.exchange.ews.NtlmEwsTransport;
 import org.exbridge.exchange.graph.GraphClient;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -59,10 +60,10 @@ public final class ExchangeSources {
                   http, URI.create(c.ewsUrl()), c.username(), c.password(), timeout),
               ewsConcurrency);
       case EWS_NTLM ->
-          throw new ExchangeException(
-              ExchangeException.Kind.PERMANENT,
-              "ntlm-unsupported",
-              "NTLM is not supported yet; enable Basic over TLS for the EWS virtual directory and set auth to basic");
+          new EwsClient(
+              new NtlmEwsTransport(
+                  URI.create(c.ewsUrl()), c.username(), c.password(), timeout, ewsConcurrency),
+              ewsConcurrency);
       case GRAPH ->
           new GraphClient(
               http,

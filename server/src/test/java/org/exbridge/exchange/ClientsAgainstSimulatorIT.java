@@ -160,6 +160,40 @@ class ClientsAgainstSimulatorIT {
   }
 
   @Test
+  void ntlmAuthenticatesLikeOnPremisesExchange() throws Exception {
+    try (var ntlm =
+            new org.exbridge.exchange.ews.NtlmEwsTransport(
+                java.net.URI.create(sim.baseUrl() + "/EWS/Exchange.asmx"),
+                "EXCHANGE\\admin",
+                "secret",
+                Duration.ofSeconds(30),
+                4);
+        var wrong =
+            new org.exbridge.exchange.ews.NtlmEwsTransport(
+                java.net.URI.create(sim.baseUrl() + "/EWS/Exchange.asmx"),
+                "admin@exchange.test",
+                "nope",
+                Duration.ofSeconds(30),
+                4)) {
+      var client = new org.exbridge.exchange.ews.EwsClient(ntlm, 4);
+      client.verify(MAILBOX);
+      assertThat(client.calendars(MAILBOX))
+          .extracting(SourceCalendar::name)
+          .containsExactlyInAnyOrder("Calendar", "Team");
+      String calendar = client.calendars(MAILBOX).get(0).id();
+      assertThat(SimulatorFixture.readAll(client, MAILBOX, calendar, null, false).events())
+          .isNotEmpty();
+      assertThatThrownBy(() -> new org.exbridge.exchange.ews.EwsClient(wrong, 4).verify(MAILBOX))
+          .isInstanceOfSatisfying(
+              ExchangeException.class,
+              e -> {
+                assertThat(e.kind()).isEqualTo(Kind.PERMANENT);
+                assertThat(e.code()).isEqualTo("HTTP 401");
+              });
+    }
+  }
+
+  @Test
   void ewsThrottlingCarriesTheBackOff() {
     fx.fault("{\"protocol\":\"ews\",\"kind\":\"throttle\",\"backoff_ms\":1234,\"times\":1}");
     assertThatThrownBy(() -> fx.ews().calendars(MAILBOX))

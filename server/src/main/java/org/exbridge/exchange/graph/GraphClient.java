@@ -151,10 +151,15 @@ public final class GraphClient implements ExchangeSource {
     }
     List<SourceEvent> events = new ArrayList<>();
     singles.values().forEach(s -> events.add(GraphEventReader.read(s)));
-    for (String masterId : masters) {
-      JsonNode master = getOrNull(mailbox, user(mailbox) + "/events/" + enc(masterId));
-      if (master != null) {
-        events.add(completeSeries(mailbox, master));
+    for (SourceEvent series :
+        inParallel(
+            new ArrayList<>(masters),
+            masterId -> {
+              JsonNode master = getOrNull(mailbox, user(mailbox) + "/events/" + enc(masterId));
+              return master == null ? null : completeSeries(mailbox, master);
+            })) {
+      if (series != null) {
+        events.add(series);
       }
     }
     return next(page, events, deleted);
@@ -176,18 +181,24 @@ public final class GraphClient implements ExchangeSource {
 
   private SourcePage events(String mailbox, String url) {
     JsonNode page = get(mailbox, url, true);
-    List<SourceEvent> events = new ArrayList<>();
+    List<JsonNode> items = new ArrayList<>();
     List<String> deleted = new ArrayList<>();
     for (JsonNode item : page.path("value")) {
       if (item.has("@removed")) {
         deleted.add(item.path("id").asString());
-      } else if ("seriesMaster".equals(item.path("type").asString())) {
-        events.add(completeSeries(mailbox, item));
       } else {
-        events.add(GraphEventReader.read(item));
+        items.add(item);
       }
     }
-    return next(page, events, deleted);
+    return next(
+        page,
+        inParallel(
+            items,
+            item ->
+                "seriesMaster".equals(item.path("type").asString())
+                    ? completeSeries(mailbox, item)
+                    : GraphEventReader.read(item)),
+        deleted);
   }
 
   private static SourcePage next(JsonNode page, List<SourceEvent> events, List<String> deleted) {
@@ -257,6 +268,34 @@ public final class GraphClient implements ExchangeSource {
                     ? x.originalStart().date().atStartOfDay(zone).toInstant()
                     : x.originalStart().instant()));
     return master.withExceptions(exceptions, deleted);
+  }
+
+  /**
+   * Applies {@code work} to each input on virtual threads, in order; the per-mailbox gate keeps the
+   * requests they make at {@link #PER_MAILBOX} at once.
+   */
+  private static <T> List<SourceEvent> inParallel(
+      List<T> inputs, java.util.function.Function<T, SourceEvent> work) {
+    List<SourceEvent> out = new ArrayList<>();
+    try (var pool = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+      List<java.util.concurrent.Future<SourceEvent>> futures = new ArrayList<>();
+      for (T input : inputs) {
+        futures.add(pool.submit(() -> work.apply(input)));
+      }
+      for (var f : futures) {
+        out.add(f.get());
+      }
+    } catch (java.util.concurrent.ExecutionException e) {
+      if (e.getCause() instanceof ExchangeException x) {
+        throw x;
+      }
+      throw new ExchangeException(
+          ExchangeException.Kind.RETRYABLE, "client", String.valueOf(e.getCause()));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new ExchangeException(ExchangeException.Kind.RETRYABLE, "interrupted", "interrupted");
+    }
+    return out;
   }
 
   private boolean exists(String mailbox, String eventId) {

@@ -1,0 +1,91 @@
+package org.exbridge.exchange.ews;
+
+import java.io.IOException;
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import org.apache.hc.client5.http.auth.AuthSchemeFactory;
+import org.apache.hc.client5.http.auth.AuthScope;
+import org.apache.hc.client5.http.auth.NTCredentials;
+import org.apache.hc.client5.http.auth.StandardAuthScheme;
+import org.apache.hc.client5.http.classic.methods.HttpPost;
+import org.apache.hc.client5.http.config.RequestConfig;
+import org.apache.hc.client5.http.impl.auth.BasicCredentialsProvider;
+import org.apache.hc.client5.http.impl.auth.NTLMSchemeFactory;
+import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
+import org.apache.hc.client5.http.impl.classic.HttpClients;
+import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
+import org.apache.hc.core5.http.ContentType;
+import org.apache.hc.core5.http.config.RegistryBuilder;
+import org.apache.hc.core5.http.io.entity.EntityUtils;
+import org.apache.hc.core5.http.io.entity.StringEntity;
+import org.apache.hc.core5.util.Timeout;
+
+/**
+ * EWS with NTLM, the default for on-premises Exchange, over Apache HttpClient 5 (the JDK client has
+ * no NTLM). NTLM authenticates a connection, so connections are pooled and kept.
+ */
+@SuppressWarnings(
+    "deprecation") // NTLM is deprecated in HttpClient 5 but still what Exchange servers ask for.
+public final class NtlmEwsTransport implements EwsTransport, AutoCloseable {
+  private final CloseableHttpClient http;
+  private final URI endpoint;
+
+  public NtlmEwsTransport(
+      URI endpoint, String username, String password, Duration timeout, int maxConnections) {
+    this.endpoint = endpoint;
+    String domain = null;
+    String user = username;
+    int slash = username.indexOf('\\');
+    if (slash > 0) {
+      domain = username.substring(0, slash);
+      user = username.substring(slash + 1);
+    }
+    BasicCredentialsProvider credentials = new BasicCredentialsProvider();
+    credentials.setCredentials(
+        new AuthScope(endpoint.getHost(), endpoint.getPort()),
+        new NTCredentials(user, password.toCharArray(), null, domain));
+    this.http =
+        HttpClients.custom()
+            .setConnectionManager(
+                PoolingHttpClientConnectionManagerBuilder.create()
+                    .setMaxConnPerRoute(maxConnections)
+                    .setMaxConnTotal(maxConnections)
+                    .build())
+            .setDefaultCredentialsProvider(credentials)
+            .setDefaultAuthSchemeRegistry(
+                RegistryBuilder.<AuthSchemeFactory>create()
+                    .register(StandardAuthScheme.NTLM, NTLMSchemeFactory.INSTANCE)
+                    .build())
+            .setDefaultRequestConfig(
+                RequestConfig.custom()
+                    .setTargetPreferredAuthSchemes(List.of(StandardAuthScheme.NTLM))
+                    .setResponseTimeout(Timeout.of(timeout))
+                    .setConnectionRequestTimeout(Timeout.of(timeout))
+                    .build())
+            .build();
+  }
+
+  @Override
+  public Reply post(String soap, String anchorMailbox) throws IOException {
+    HttpPost post = new HttpPost(endpoint);
+    post.setEntity(new StringEntity(soap, ContentType.create("text/xml", "utf-8")));
+    post.setHeader("Accept", "text/xml");
+    if (anchorMailbox != null) {
+      post.setHeader("X-AnchorMailbox", anchorMailbox);
+    }
+    return http.execute(
+        post,
+        response ->
+            new Reply(
+                response.getCode(),
+                response.getEntity() == null
+                    ? new byte[0]
+                    : EntityUtils.toByteArray(response.getEntity())));
+  }
+
+  @Override
+  public void close() throws IOException {
+    http.close();
+  }
+}
