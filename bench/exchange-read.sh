@@ -28,7 +28,7 @@ run_sim() { # events latency
   for _ in $(seq 1 300); do curl -sf "http://127.0.0.1:$PORT/_sim/mailboxes" >/dev/null && return; sleep 0.2; done
   echo "simulator did not start" >&2; exit 1
 }
-stop_sim() { kill "$SIM" 2>/dev/null; wait "$SIM" 2>/dev/null || true; }
+stop_sim() { kill "$SIM" 2>/dev/null || true; wait "$SIM" 2>/dev/null || true; }
 trap stop_sim EXIT
 
 for latency in 0 20; do
