@@ -33,6 +33,10 @@ final class Credentials {
   }
 
   boolean ewsAllows(String authorization) {
+    if (graphAllows(authorization)) {
+      // an app-only token, as EWS on Exchange Online takes (full_access_as_app)
+      return true;
+    }
     if (authorization == null || !authorization.regionMatches(true, 0, "Basic ", 0, 6)) {
       return false;
     }

@@ -80,25 +80,29 @@ final class AdminAccountAdminController {
     switch (protocol) {
       case "ews" -> {
         String auth = body.auth() == null ? "ntlm" : body.auth().toLowerCase(Locale.ROOT);
-        if (!auth.equals("basic") && !auth.equals("ntlm")) {
-          throw badRequest("auth must be basic or ntlm");
+        if (!auth.equals("basic") && !auth.equals("ntlm") && !auth.equals("oauth")) {
+          throw badRequest("auth must be basic, ntlm or oauth");
         }
+        boolean oauth = auth.equals("oauth");
         profile =
             new AdminAccount(
                 id,
                 tenantKey,
                 AdminAccount.Protocol.EWS,
                 url("ews_url", body.ewsUrl()),
-                required("username", body.username(), 500),
+                oauth ? null : required("username", body.username(), 500),
                 AdminAccount.EwsAuth.valueOf(auth.toUpperCase(Locale.ROOT)),
                 null,
-                null,
-                null,
+                oauth ? url("token_url", body.tokenUrl()) : null,
+                oauth ? required("client_id", body.clientId(), 500) : null,
                 null,
                 null,
                 null,
                 null);
-        secret = required("password", body.password(), 1000);
+        secret =
+            oauth
+                ? required("client_secret", body.clientSecret(), 1000)
+                : required("password", body.password(), 1000);
       }
       case "graph" -> {
         String graphUrl =

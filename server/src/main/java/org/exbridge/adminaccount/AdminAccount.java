@@ -28,7 +28,9 @@ public record AdminAccount(
 
   public enum EwsAuth {
     BASIC,
-    NTLM
+    NTLM,
+    /** App-only token for EWS on Exchange Online: token_url, client_id and the secret. */
+    OAUTH
   }
 
   public enum VerificationStatus {

@@ -125,17 +125,27 @@ public class AdminAccounts {
               String secret = secret(a.adminAccount()).orElseThrow();
               return switch (a.protocol()) {
                 case EWS ->
-                    new ExchangeConnection(
-                        a.auth() == AdminAccount.EwsAuth.NTLM
-                            ? ExchangeConnection.Protocol.EWS_NTLM
-                            : ExchangeConnection.Protocol.EWS_BASIC,
-                        a.ewsUrl(),
-                        a.username(),
-                        secret,
-                        null,
-                        null,
-                        null,
-                        null);
+                    a.auth() == AdminAccount.EwsAuth.OAUTH
+                        ? new ExchangeConnection(
+                            ExchangeConnection.Protocol.EWS_OAUTH,
+                            a.ewsUrl(),
+                            null,
+                            null,
+                            null,
+                            a.tokenUrl(),
+                            a.clientId(),
+                            secret)
+                        : new ExchangeConnection(
+                            a.auth() == AdminAccount.EwsAuth.NTLM
+                                ? ExchangeConnection.Protocol.EWS_NTLM
+                                : ExchangeConnection.Protocol.EWS_BASIC,
+                            a.ewsUrl(),
+                            a.username(),
+                            secret,
+                            null,
+                            null,
+                            null,
+                            null);
                 case GRAPH ->
                     new ExchangeConnection(
                         ExchangeConnection.Protocol.GRAPH,

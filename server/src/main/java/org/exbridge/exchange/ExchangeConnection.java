@@ -17,6 +17,11 @@ public record ExchangeConnection(
   public enum Protocol {
     EWS_BASIC,
     EWS_NTLM,
+    /**
+     * EWS on Exchange Online with an app-only token (full_access_as_app), until EWS there ends in
+     * 2027.
+     */
+    EWS_OAUTH,
     GRAPH
   }
 

@@ -64,6 +64,20 @@ public final class ExchangeSources {
               new NtlmEwsTransport(
                   URI.create(c.ewsUrl()), c.username(), c.password(), timeout, ewsConcurrency),
               ewsConcurrency);
+      case EWS_OAUTH -> {
+        ClientCredentialsTokens tokens =
+            new ClientCredentialsTokens(
+                http,
+                json,
+                URI.create(c.tokenUrl()),
+                c.clientId(),
+                c.clientSecret(),
+                ClientCredentialsTokens.scopeOf(c.ewsUrl()),
+                clock);
+        yield new EwsClient(
+            JdkEwsTransport.bearer(http, URI.create(c.ewsUrl()), tokens::token, timeout),
+            ewsConcurrency);
+      }
       case GRAPH ->
           new GraphClient(
               http,

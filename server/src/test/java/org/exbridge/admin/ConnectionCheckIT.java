@@ -60,6 +60,34 @@ class ConnectionCheckIT {
             "client_secret",
             "sim-secret"));
     put(
+        "online@exchange.test",
+        Map.of(
+            "protocol",
+            "ews",
+            "auth",
+            "oauth",
+            "ews_url",
+            sim.baseUrl() + "/EWS/Exchange.asmx",
+            "token_url",
+            sim.baseUrl() + "/exchange.test/oauth2/v2.0/token",
+            "client_id",
+            "sim-client",
+            "client_secret",
+            "sim-secret"));
+    put(
+        "ntlm@exchange.test",
+        Map.of(
+            "protocol",
+            "ews",
+            "auth",
+            "ntlm",
+            "ews_url",
+            sim.baseUrl() + "/EWS/Exchange.asmx",
+            "username",
+            "EXCHANGE\\admin",
+            "password",
+            "secret"));
+    put(
         "wrong@exchange.test",
         Map.of(
             "protocol",
@@ -132,6 +160,17 @@ class ConnectionCheckIT {
                 .get("status")
                 .asString())
         .isEqualTo("ok");
+  }
+
+  @Test
+  void ntlmAndAppOnlyEwsProfilesSeeWhatBasicSees() {
+    JsonNode basic = check("ews@exchange.test", "user2@exchange.test");
+    JsonNode ntlm = check("ntlm@exchange.test", "user2@exchange.test");
+    JsonNode oauth = check("online@exchange.test", "user2@exchange.test");
+    assertThat(ntlm.get("ok").asBoolean()).as(ntlm.toString()).isTrue();
+    assertThat(oauth.get("ok").asBoolean()).as(oauth.toString()).isTrue();
+    assertThat(summary(ntlm.get("events"))).isEqualTo(summary(basic.get("events")));
+    assertThat(summary(oauth.get("events"))).isEqualTo(summary(basic.get("events")));
   }
 
   @Test

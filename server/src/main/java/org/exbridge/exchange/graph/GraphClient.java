@@ -22,6 +22,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
+import org.exbridge.exchange.ClientCredentialsTokens;
 import org.exbridge.exchange.EventTime;
 import org.exbridge.exchange.ExchangeException;
 import org.exbridge.exchange.ExchangeSource;
@@ -58,7 +59,7 @@ public final class GraphClient implements ExchangeSource {
   private final HttpClient http;
   private final JsonMapper json;
   private final String graphUrl;
-  private final GraphTokens tokens;
+  private final ClientCredentialsTokens tokens;
   private final Duration timeout;
   private final Map<String, Semaphore> perMailbox = new ConcurrentHashMap<>();
 
@@ -76,14 +77,15 @@ public final class GraphClient implements ExchangeSource {
     this.graphUrl =
         graphUrl.endsWith("/") ? graphUrl.substring(0, graphUrl.length() - 1) : graphUrl;
     this.tokens =
-        new GraphTokens(
-            http, json, URI.create(tokenUrl), clientId, clientSecret, scope(this.graphUrl), clock);
+        new ClientCredentialsTokens(
+            http,
+            json,
+            URI.create(tokenUrl),
+            clientId,
+            clientSecret,
+            ClientCredentialsTokens.scopeOf(this.graphUrl),
+            clock);
     this.timeout = timeout;
-  }
-
-  private static String scope(String graphUrl) {
-    URI uri = URI.create(graphUrl);
-    return uri.getScheme() + "://" + uri.getAuthority() + "/.default";
   }
 
   @Override

@@ -1,4 +1,4 @@
-package org.exbridge.exchange.graph;
+package org.exbridge.exchange;
 
 import java.io.IOException;
 import java.net.URI;
@@ -10,12 +10,14 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import org.exbridge.exchange.ExchangeException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
-/** App-only tokens by the client-credentials grant, cached until shortly before they expire. */
-final class GraphTokens {
+/**
+ * App-only OAuth tokens by the client-credentials grant (Entra ID), cached until shortly before
+ * they expire: for Graph, and for EWS on Exchange Online while it lasts.
+ */
+public final class ClientCredentialsTokens {
   private static final Duration EARLY = Duration.ofMinutes(5);
   private final HttpClient http;
   private final JsonMapper json;
@@ -27,7 +29,7 @@ final class GraphTokens {
   private String token;
   private Instant expiresAt = Instant.MIN;
 
-  GraphTokens(
+  public ClientCredentialsTokens(
       HttpClient http,
       JsonMapper json,
       URI tokenUrl,
@@ -44,7 +46,7 @@ final class GraphTokens {
     this.clock = clock;
   }
 
-  synchronized String token() {
+  public synchronized String token() {
     if (token != null && clock.instant().isBefore(expiresAt.minus(EARLY))) {
       return token;
     }
@@ -84,12 +86,16 @@ final class GraphTokens {
       String code = body == null ? null : body.path("error").asString(null);
       String description = body == null ? null : body.path("error_description").asString(null);
       if (response.statusCode() >= 500 || response.statusCode() == 429) {
-        throw GraphErrors.of(
-            response.statusCode(),
-            code,
-            description,
-            GraphErrors.retryAfter(response.headers().firstValue("Retry-After").orElse(null)),
-            false);
+        String retryAfter = response.headers().firstValue("Retry-After").orElse(null);
+        throw new ExchangeException(
+            response.statusCode() == 429
+                ? ExchangeException.Kind.THROTTLED
+                : ExchangeException.Kind.RETRYABLE,
+            code == null ? "HTTP " + response.statusCode() : code,
+            description == null ? "the token endpoint failed" : description,
+            retryAfter == null || !retryAfter.matches("\\d+")
+                ? null
+                : Duration.ofSeconds(Long.parseLong(retryAfter)));
       }
       throw new ExchangeException(
           ExchangeException.Kind.PERMANENT,
@@ -101,7 +107,13 @@ final class GraphTokens {
     return token;
   }
 
-  synchronized void forget() {
+  /** The {@code .default} scope of the resource a URL belongs to. */
+  public static String scopeOf(String resourceUrl) {
+    URI uri = URI.create(resourceUrl);
+    return uri.getScheme() + "://" + uri.getAuthority() + "/.default";
+  }
+
+  public synchronized void forget() {
     token = null;
   }
 
