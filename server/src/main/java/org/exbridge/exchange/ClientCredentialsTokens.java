@@ -68,13 +68,9 @@ public final class ClientCredentialsTokens {
                   .build(),
               HttpResponse.BodyHandlers.ofString());
     } catch (IOException e) {
-      throw new ExchangeException(
-          ExchangeException.Kind.RETRYABLE,
-          "io",
-          "cannot reach the token endpoint: " + e.getMessage());
+      throw ExchangeException.unreachable("the token endpoint", e);
     } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new ExchangeException(ExchangeException.Kind.RETRYABLE, "interrupted", "interrupted");
+      throw ExchangeException.interrupted();
     }
     JsonNode body;
     try {

@@ -35,6 +35,23 @@ public final class ExchangeException extends RuntimeException {
     this(kind, code, message, null);
   }
 
+  /**
+   * A request that did not get an answer: a timeout or a connection failure, both worth retrying.
+   */
+  public static ExchangeException unreachable(String server, java.io.IOException e) {
+    if (e instanceof java.net.http.HttpTimeoutException) {
+      return new ExchangeException(Kind.RETRYABLE, "timeout", server + " did not answer in time");
+    }
+    return new ExchangeException(
+        Kind.RETRYABLE, "io", "cannot reach " + server + ": " + e.getMessage());
+  }
+
+  /** The calling thread was interrupted; the flag is set again for the caller to see. */
+  public static ExchangeException interrupted() {
+    Thread.currentThread().interrupt();
+    return new ExchangeException(Kind.RETRYABLE, "interrupted", "interrupted");
+  }
+
   public Kind kind() {
     return kind;
   }

@@ -6,7 +6,6 @@ import static org.exbridge.exchange.ews.XmlNode.T;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.net.http.HttpTimeoutException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
@@ -16,15 +15,12 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
 import javax.xml.stream.XMLStreamException;
 import org.exbridge.exchange.EventTime;
 import org.exbridge.exchange.ExchangeException;
 import org.exbridge.exchange.ExchangeSource;
+import org.exbridge.exchange.Parallel;
 import org.exbridge.exchange.SourceCalendar;
 import org.exbridge.exchange.SourceEvent;
 import org.exbridge.exchange.SourcePage;
@@ -293,39 +289,25 @@ public final class EwsClient implements ExchangeSource {
       batches.add(ids.subList(i, Math.min(ids.size(), i + GET_ITEM_BATCH)));
     }
     List<XmlNode> out = new ArrayList<>();
-    try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
-      List<Future<List<XmlNode>>> futures = new ArrayList<>();
-      for (List<String> batch : batches) {
-        String body =
-            mastersOfOccurrences
-                ? EwsRequests.getItems(List.of(), batch)
-                : EwsRequests.getItems(batch, List.of());
-        futures.add(
-            pool.submit(
-                () -> {
-                  List<XmlNode> items = new ArrayList<>();
-                  for (XmlNode message :
-                      messagesAllowing(call(mailbox, body), "GetItem", "ErrorItemNotFound")) {
-                    XmlNode list = message.child(M, "Items");
-                    if (list != null) {
-                      items.addAll(list.all(T, "CalendarItem"));
-                    }
-                  }
-                  return items;
-                }));
-      }
-      for (Future<List<XmlNode>> f : futures) {
-        out.addAll(f.get());
-      }
-    } catch (ExecutionException e) {
-      if (e.getCause() instanceof ExchangeException x) {
-        throw x;
-      }
-      throw new ExchangeException(
-          ExchangeException.Kind.RETRYABLE, "client", String.valueOf(e.getCause()));
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new ExchangeException(ExchangeException.Kind.RETRYABLE, "interrupted", "interrupted");
+    for (List<XmlNode> items :
+        Parallel.map(
+            batches,
+            batch -> {
+              String body =
+                  mastersOfOccurrences
+                      ? EwsRequests.getItems(List.of(), batch)
+                      : EwsRequests.getItems(batch, List.of());
+              List<XmlNode> found = new ArrayList<>();
+              for (XmlNode message :
+                  messagesAllowing(call(mailbox, body), "GetItem", "ErrorItemNotFound")) {
+                XmlNode list = message.child(M, "Items");
+                if (list != null) {
+                  found.addAll(list.all(T, "CalendarItem"));
+                }
+              }
+              return found;
+            })) {
+      out.addAll(items);
     }
     return out;
   }
@@ -345,15 +327,10 @@ public final class EwsClient implements ExchangeSource {
       } finally {
         concurrency.release();
       }
-    } catch (HttpTimeoutException e) {
-      throw new ExchangeException(
-          ExchangeException.Kind.RETRYABLE, "timeout", "Exchange did not answer in time");
     } catch (IOException e) {
-      throw new ExchangeException(
-          ExchangeException.Kind.RETRYABLE, "io", "cannot reach Exchange: " + e.getMessage());
+      throw ExchangeException.unreachable("Exchange", e);
     } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new ExchangeException(ExchangeException.Kind.RETRYABLE, "interrupted", "interrupted");
+      throw ExchangeException.interrupted();
     }
     return body(reply);
   }

@@ -6,7 +6,6 @@ import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -26,6 +25,7 @@ import org.exbridge.exchange.ClientCredentialsTokens;
 import org.exbridge.exchange.EventTime;
 import org.exbridge.exchange.ExchangeException;
 import org.exbridge.exchange.ExchangeSource;
+import org.exbridge.exchange.Parallel;
 import org.exbridge.exchange.RecurrenceExpansion;
 import org.exbridge.exchange.SourceCalendar;
 import org.exbridge.exchange.SourceEvent;
@@ -154,7 +154,7 @@ public final class GraphClient implements ExchangeSource {
     List<SourceEvent> events = new ArrayList<>();
     singles.values().forEach(s -> events.add(GraphEventReader.read(s)));
     for (SourceEvent series :
-        inParallel(
+        Parallel.map(
             new ArrayList<>(masters),
             masterId -> {
               JsonNode master = getOrNull(mailbox, user(mailbox) + "/events/" + enc(masterId));
@@ -194,7 +194,7 @@ public final class GraphClient implements ExchangeSource {
     }
     return next(
         page,
-        inParallel(
+        Parallel.map(
             items,
             item ->
                 "seriesMaster".equals(item.path("type").asString())
@@ -272,34 +272,6 @@ public final class GraphClient implements ExchangeSource {
     return master.withExceptions(exceptions, deleted);
   }
 
-  /**
-   * Applies {@code work} to each input on virtual threads, in order; the per-mailbox gate keeps the
-   * requests they make at {@link #PER_MAILBOX} at once.
-   */
-  private static <T> List<SourceEvent> inParallel(
-      List<T> inputs, java.util.function.Function<T, SourceEvent> work) {
-    List<SourceEvent> out = new ArrayList<>();
-    try (var pool = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
-      List<java.util.concurrent.Future<SourceEvent>> futures = new ArrayList<>();
-      for (T input : inputs) {
-        futures.add(pool.submit(() -> work.apply(input)));
-      }
-      for (var f : futures) {
-        out.add(f.get());
-      }
-    } catch (java.util.concurrent.ExecutionException e) {
-      if (e.getCause() instanceof ExchangeException x) {
-        throw x;
-      }
-      throw new ExchangeException(
-          ExchangeException.Kind.RETRYABLE, "client", String.valueOf(e.getCause()));
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new ExchangeException(ExchangeException.Kind.RETRYABLE, "interrupted", "interrupted");
-    }
-    return out;
-  }
-
   private boolean exists(String mailbox, String eventId) {
     return getOrNull(mailbox, user(mailbox) + "/events/" + enc(eventId)) != null;
   }
@@ -353,15 +325,10 @@ public final class GraphClient implements ExchangeSource {
         } finally {
           gate.release();
         }
-      } catch (HttpTimeoutException e) {
-        throw new ExchangeException(
-            ExchangeException.Kind.RETRYABLE, "timeout", "Graph did not answer in time");
       } catch (IOException e) {
-        throw new ExchangeException(
-            ExchangeException.Kind.RETRYABLE, "io", "cannot reach Graph: " + e.getMessage());
+        throw ExchangeException.unreachable("Graph", e);
       } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new ExchangeException(ExchangeException.Kind.RETRYABLE, "interrupted", "interrupted");
+        throw ExchangeException.interrupted();
       }
       if (response.statusCode() == 200) {
         return json.readTree(response.body());
