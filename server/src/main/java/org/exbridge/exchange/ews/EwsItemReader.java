@@ -7,7 +7,6 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -94,7 +93,7 @@ final class EwsItemReader {
     }
     // Exchange 2007: a Windows zone name, or a display string with its offset.
     String legacy = item.childText(T, "TimeZone");
-    return WindowsZones.zone(legacy).or(() -> WindowsZones.legacy(legacy)).orElse(ZoneOffset.UTC);
+    return WindowsZones.zone(legacy).or(() -> WindowsZones.legacy(legacy)).orElse(WindowsZones.UTC);
   }
 
   static Instant instant(String text) {

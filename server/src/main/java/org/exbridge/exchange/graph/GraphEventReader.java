@@ -71,7 +71,8 @@ final class GraphEventReader {
 
   /** The event's own zone; custom and unknown zones fall back to UTC. */
   static ZoneId zone(JsonNode e) {
-    return WindowsZones.zone(e.path("originalStartTimeZone").asString(null)).orElse(ZoneOffset.UTC);
+    return WindowsZones.zone(e.path("originalStartTimeZone").asString(null))
+        .orElse(WindowsZones.UTC);
   }
 
   static Instant parseInstant(String text) {
@@ -96,7 +97,8 @@ final class GraphEventReader {
       return EventTime.onDate(local.toLocalDate());
     }
     ZoneId in =
-        WindowsZones.zone(dateTimeTimeZone.path("timeZone").asString("UTC")).orElse(ZoneOffset.UTC);
+        WindowsZones.zone(dateTimeTimeZone.path("timeZone").asString("UTC"))
+            .orElse(WindowsZones.UTC);
     return EventTime.at(local.atZone(in).toInstant(), eventZone);
   }
 

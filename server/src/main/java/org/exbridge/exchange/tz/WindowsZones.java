@@ -21,6 +21,9 @@ import java.util.regex.Pattern;
  * kept in {@code windows-zones.tsv}; and the legacy Exchange 2007 zone strings, by their offset.
  */
 public final class WindowsZones {
+  /** UTC as a named zone, so it reads "UTC" rather than "Z" wherever a zone is shown. */
+  public static final ZoneId UTC = ZoneId.of("UTC");
+
   private static final Map<String, ZoneId> BY_WINDOWS_ID = load();
   private static final Pattern LEGACY_OFFSET =
       Pattern.compile("\\((?:UTC|GMT)\\s*([+-])(\\d{1,2}):(\\d{2})\\)");
@@ -61,7 +64,7 @@ public final class WindowsZones {
     }
     String key = name.trim();
     if (key.equalsIgnoreCase("tzone://Microsoft/Utc") || key.equalsIgnoreCase("UTC")) {
-      return Optional.of(ZoneOffset.UTC);
+      return Optional.of(UTC);
     }
     ZoneId windows = BY_WINDOWS_ID.get(key.toLowerCase(Locale.ROOT));
     if (windows != null) {
@@ -87,9 +90,7 @@ public final class WindowsZones {
     }
     Matcher m = LEGACY_OFFSET.matcher(text);
     if (!m.find()) {
-      return text.contains("(GMT)") || text.contains("(UTC)")
-          ? Optional.of(ZoneOffset.UTC)
-          : Optional.empty();
+      return text.contains("(GMT)") || text.contains("(UTC)") ? Optional.of(UTC) : Optional.empty();
     }
     int sign = m.group(1).equals("-") ? -1 : 1;
     return Optional.of(

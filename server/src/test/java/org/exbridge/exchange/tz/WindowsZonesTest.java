@@ -47,7 +47,7 @@ class WindowsZonesTest {
     assertThat(WindowsZones.zone("tzone://Microsoft/Custom")).isEmpty();
     assertThat(WindowsZones.zone("Customized Time Zone")).isEmpty();
     assertThat(WindowsZones.zone(null)).isEmpty();
-    assertThat(WindowsZones.zone("tzone://Microsoft/Utc")).contains(ZoneOffset.UTC);
+    assertThat(WindowsZones.zone("tzone://Microsoft/Utc")).contains(WindowsZones.UTC);
   }
 
   @Test
