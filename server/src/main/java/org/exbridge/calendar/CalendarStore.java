@@ -1,0 +1,376 @@
+package org.exbridge.calendar;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import org.exbridge.directory.Times;
+import org.exbridge.exchange.SourceCalendar;
+import org.exbridge.exchange.SourceEvent;
+import org.exbridge.exchange.SourcePage;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
+import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * The copy of bound mailboxes: calendars and events, written with idempotent upserts keyed by the
+ * Exchange id, each page together with the cursor that covers it.
+ */
+@Repository
+public class CalendarStore {
+  private static final String CALENDAR_COLUMNS =
+      "id, calendar_id, binding_id, exchange_id, summary, color, is_default, writable, window_cursor, window_done,"
+          + " full_cursor, full_done";
+  private static final String UPDATE_EVENT =
+      "update synced_event set kind = ?, change_key = ?, summary = ?, description = ?, location = ?, all_day = ?,"
+          + " start_ts = ?, end_ts = ?, start_date = ?, end_date = ?, timezone = ?, recurrence = ?, original_start_ts = ?,"
+          + " original_start_date = ?, free_busy = ?, visibility = ?, status = ?, organizer_name = ?, organizer_email = ?,"
+          + " attendees = ?, reminder_minutes = ?, meeting_url = ?, deleted_occurrences = ?, last_modified = ?,"
+          + " seen_generation = ?, deleted = false, change_seq = nextval('calendar_change_seq'), updated_at = ?"
+          + " where id = ?";
+  private static final String INSERT_EVENT =
+      "insert into synced_event (kind, change_key, summary, description, location, all_day, start_ts, end_ts,"
+          + " start_date, end_date, timezone, recurrence, original_start_ts, original_start_date, free_busy, visibility,"
+          + " status, organizer_name, organizer_email, attendees, reminder_minutes, meeting_url, deleted_occurrences,"
+          + " last_modified, seen_generation, deleted, change_seq, updated_at, calendar_pk, event_id, exchange_id,"
+          + " master_exchange_id, created_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
+          + " ?, ?, ?, false, nextval('calendar_change_seq'), ?, ?, ?, ?, ?, ?)";
+
+  private final JdbcClient jdbc;
+  private final JdbcTemplate template;
+  private final NamedParameterJdbcTemplate named;
+  private final TransactionTemplate tx;
+  private final Clock clock;
+
+  CalendarStore(JdbcClient jdbc, JdbcTemplate template, TransactionTemplate tx, Clock clock) {
+    this.jdbc = jdbc;
+    this.template = template;
+    this.named = new NamedParameterJdbcTemplate(template);
+    this.tx = tx;
+    this.clock = clock;
+  }
+
+  /** Thrown when the binding (and so its calendars) was deleted while a page was being written. */
+  public static final class CalendarGone extends RuntimeException {
+    CalendarGone() {
+      super("the calendar is gone", null, false, false);
+    }
+  }
+
+  /** Which read a page belongs to, and the cursor to save with it. */
+  public enum Read {
+    WINDOW,
+    FULL,
+    CHANGES
+  }
+
+  public List<StoredCalendar> calendars(long bindingId) {
+    return jdbc.sql(
+            "select " + CALENDAR_COLUMNS + " from synced_calendar where binding_id = ? order by id")
+        .param(bindingId)
+        .query(CalendarStore::calendar)
+        .list();
+  }
+
+  public java.util.Optional<StoredCalendar> calendar(String calendarId) {
+    return jdbc.sql("select " + CALENDAR_COLUMNS + " from synced_calendar where calendar_id = ?")
+        .param(calendarId)
+        .query(CalendarStore::calendar)
+        .optional();
+  }
+
+  /**
+   * Makes the stored calendars those of the mailbox: new folders added (not yet read), renamed ones
+   * updated, folders that disappeared removed with their events.
+   */
+  public List<StoredCalendar> syncCalendars(long bindingId, List<SourceCalendar> source) {
+    tx.executeWithoutResult(
+        status -> {
+          Instant now = clock.instant();
+          Set<String> present = new HashSet<>();
+          for (SourceCalendar c : source) {
+            present.add(c.id());
+            int updated =
+                jdbc.sql(
+                        "update synced_calendar set summary = ?, color = ?, is_default = ?, writable = ?,"
+                            + " updated_at = ? where binding_id = ? and exchange_id = ?")
+                    .params(
+                        c.name(),
+                        c.color(),
+                        c.isDefault(),
+                        c.writable(),
+                        Times.sql(now),
+                        bindingId,
+                        c.id())
+                    .update();
+            if (updated == 0) {
+              jdbc.sql(
+                      "insert into synced_calendar (calendar_id, binding_id, exchange_id, summary, color, is_default, writable,"
+                          + " created_at, updated_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?)")
+                  .params(
+                      "exchange_"
+                          + UUID.randomUUID().toString().replace("-", "")
+                          + "@group.calendar.exbridge",
+                      bindingId,
+                      c.id(),
+                      c.name(),
+                      c.color(),
+                      c.isDefault(),
+                      c.writable(),
+                      Times.sql(now),
+                      Times.sql(now))
+                  .update();
+            }
+          }
+          for (StoredCalendar stored : calendars(bindingId)) {
+            if (!present.contains(stored.exchangeId())) {
+              deleteCalendar(stored.id());
+            }
+          }
+        });
+    return calendars(bindingId);
+  }
+
+  public void deleteCalendar(long calendarPk) {
+    jdbc.sql("delete from synced_calendar where id = ?").param(calendarPk).update();
+  }
+
+  /** Forgets the full-read position of every calendar of the binding, for a resync from scratch. */
+  public void restartFullRead(long bindingId) {
+    jdbc.sql(
+            "update synced_calendar set full_cursor = null, full_done = false where binding_id = ?")
+        .param(bindingId)
+        .update();
+  }
+
+  /**
+   * Writes one page and the cursor that follows it, in one transaction: after a crash the page is
+   * read again and written again to the same rows.
+   */
+  public void applyPage(StoredCalendar calendar, Read read, SourcePage page, int generation) {
+    tx.executeWithoutResult(
+        status -> {
+          Instant now = clock.instant();
+          String cursor = page.cursor();
+          boolean done = !page.more();
+          int touched =
+              switch (read) {
+                case WINDOW ->
+                    jdbc.sql(
+                            "update synced_calendar set window_cursor = ?, window_done = ?, updated_at = ? where id = ?")
+                        .params(done ? null : cursor, done, Times.sql(now), calendar.id())
+                        .update();
+                case FULL, CHANGES ->
+                    jdbc.sql(
+                            "update synced_calendar set full_cursor = ?, full_done = ?, updated_at = ? where id = ?")
+                        .params(cursor, read == Read.CHANGES || done, Times.sql(now), calendar.id())
+                        .update();
+              };
+          if (touched == 0) {
+            throw new CalendarGone();
+          }
+          upsert(calendar.id(), page.events(), generation, now);
+          for (String id : page.deletedIds()) {
+            markDeleted(calendar.id(), id, now);
+          }
+        });
+  }
+
+  /** After a full read: events the read did not see are gone from Exchange. */
+  public int sweep(long calendarPk, int generation) {
+    return jdbc.sql(
+            "update synced_event set deleted = true, change_seq = nextval('calendar_change_seq'), updated_at = ?"
+                + " where calendar_pk = ? and seen_generation < ? and deleted = false")
+        .params(Times.sql(clock.instant()), calendarPk, generation)
+        .update();
+  }
+
+  private record Existing(
+      long id,
+      String exchangeId,
+      String eventId,
+      String changeKey,
+      boolean deleted,
+      String masterExchangeId) {}
+
+  private void upsert(long calendarPk, List<SourceEvent> events, int generation, Instant now) {
+    if (events.isEmpty()) {
+      return;
+    }
+    List<String> ids = events.stream().map(SourceEvent::id).distinct().toList();
+    Map<String, Existing> existing = new HashMap<>();
+    Map<String, List<Existing>> exceptionsByMaster = new HashMap<>();
+    named.query(
+        "select id, exchange_id, event_id, change_key, deleted, master_exchange_id from synced_event"
+            + " where calendar_pk = :calendar and (exchange_id in (:ids) or master_exchange_id in (:ids))",
+        new MapSqlParameterSource().addValue("calendar", calendarPk).addValue("ids", ids),
+        (ResultSet rs) -> {
+          Existing e =
+              new Existing(
+                  rs.getLong("id"),
+                  rs.getString("exchange_id"),
+                  rs.getString("event_id"),
+                  rs.getString("change_key"),
+                  rs.getBoolean("deleted"),
+                  rs.getString("master_exchange_id"));
+          existing.put(rs.getString("exchange_id"), e);
+          if (e.masterExchangeId() != null) {
+            exceptionsByMaster.computeIfAbsent(e.masterExchangeId(), k -> new ArrayList<>()).add(e);
+          }
+        });
+    List<Object[]> inserts = new ArrayList<>();
+    List<Object[]> updates = new ArrayList<>();
+    List<Object[]> seen = new ArrayList<>();
+    List<Object[]> gone = new ArrayList<>();
+    Map<String, String> eventIds = new HashMap<>();
+    for (SourceEvent event : events) {
+      Set<String> keptExceptions = new HashSet<>();
+      for (EventRows.Row row : EventRows.rows(event)) {
+        Existing old = existing.get(row.exchangeId());
+        if (row.masterExchangeId() != null) {
+          keptExceptions.add(row.exchangeId());
+        }
+        if (old == null) {
+          String eventId = row.newEventId(eventIds.get(row.masterExchangeId()));
+          eventIds.put(row.exchangeId(), eventId);
+          inserts.add(insertArgs(row, generation, now, calendarPk, eventId));
+        } else {
+          eventIds.put(row.exchangeId(), old.eventId());
+          if (!old.deleted()
+              && row.changeKey() != null
+              && row.changeKey().equals(old.changeKey())) {
+            seen.add(new Object[] {generation, old.id()});
+          } else {
+            updates.add(updateArgs(row, generation, now, old.id()));
+          }
+        }
+      }
+      for (Existing x : exceptionsByMaster.getOrDefault(event.id(), List.of())) {
+        if (!x.deleted() && !keptExceptions.contains(x.exchangeId())) {
+          gone.add(new Object[] {Times.sql(now), x.id()});
+        }
+      }
+    }
+    if (!updates.isEmpty()) {
+      template.batchUpdate(UPDATE_EVENT, updates);
+    }
+    if (!inserts.isEmpty()) {
+      template.batchUpdate(INSERT_EVENT, inserts);
+    }
+    if (!seen.isEmpty()) {
+      template.batchUpdate("update synced_event set seen_generation = ? where id = ?", seen);
+    }
+    if (!gone.isEmpty()) {
+      template.batchUpdate(
+          "update synced_event set deleted = true, change_seq = nextval('calendar_change_seq'),"
+              + " updated_at = ? where id = ?",
+          gone);
+    }
+  }
+
+  private void markDeleted(long calendarPk, String exchangeId, Instant now) {
+    jdbc.sql(
+            "update synced_event set deleted = true, change_seq = nextval('calendar_change_seq'), updated_at = ?"
+                + " where calendar_pk = ? and (exchange_id = ? or master_exchange_id = ?) and deleted = false")
+        .params(Times.sql(now), calendarPk, exchangeId, exchangeId)
+        .update();
+  }
+
+  private static Object[] fields(EventRows.Row r) {
+    return new Object[] {
+      r.kind(),
+      r.changeKey(),
+      r.summary(),
+      r.description(),
+      r.location(),
+      r.allDay(),
+      r.startTs(),
+      r.endTs(),
+      r.startDate(),
+      r.endDate(),
+      r.timezone(),
+      r.recurrence(),
+      r.originalStartTs(),
+      r.originalStartDate(),
+      r.freeBusy(),
+      r.visibility(),
+      r.status(),
+      r.organizerName(),
+      r.organizerEmail(),
+      r.attendees(),
+      r.reminderMinutes(),
+      r.meetingUrl(),
+      r.deletedOccurrences(),
+      r.lastModified() == null ? null : Timestamp.from(r.lastModified())
+    };
+  }
+
+  private static Object[] updateArgs(EventRows.Row r, int generation, Instant now, long id) {
+    Object[] f = fields(r);
+    Object[] out = java.util.Arrays.copyOf(f, f.length + 3);
+    out[f.length] = generation;
+    out[f.length + 1] = Times.sql(now);
+    out[f.length + 2] = id;
+    return out;
+  }
+
+  private static Object[] insertArgs(
+      EventRows.Row r, int generation, Instant now, long calendarPk, String eventId) {
+    Object[] f = fields(r);
+    Object[] out = java.util.Arrays.copyOf(f, f.length + 7);
+    out[f.length] = generation;
+    out[f.length + 1] = Times.sql(now);
+    out[f.length + 2] = calendarPk;
+    out[f.length + 3] = eventId;
+    out[f.length + 4] = r.exchangeId();
+    out[f.length + 5] = r.masterExchangeId();
+    out[f.length + 6] = Times.sql(now);
+    return out;
+  }
+
+  /** How much of a binding is stored: calendars and live events (exceptions count as events). */
+  public record Counts(int calendars, int events) {}
+
+  public Counts counts(long bindingId) {
+    int calendars =
+        jdbc.sql("select count(*) from synced_calendar where binding_id = ?")
+            .param(bindingId)
+            .query(Integer.class)
+            .single();
+    int events =
+        jdbc.sql(
+                "select count(*) from synced_event e join synced_calendar c on c.id = e.calendar_pk"
+                    + " where c.binding_id = ? and e.deleted = false")
+            .param(bindingId)
+            .query(Integer.class)
+            .single();
+    return new Counts(calendars, events);
+  }
+
+  private static StoredCalendar calendar(ResultSet rs, int row) throws SQLException {
+    return new StoredCalendar(
+        rs.getLong("id"),
+        rs.getString("calendar_id"),
+        rs.getLong("binding_id"),
+        rs.getString("exchange_id"),
+        rs.getString("summary"),
+        rs.getString("color"),
+        rs.getBoolean("is_default"),
+        rs.getBoolean("writable"),
+        rs.getString("window_cursor"),
+        rs.getBoolean("window_done"),
+        rs.getString("full_cursor"),
+        rs.getBoolean("full_done"));
+  }
+}
