@@ -14,9 +14,11 @@ public class Bindings {
   private static final String COLUMNS =
       "id, tenant_key, admin_account, exchange_account, user_id, status, reason, created_at, updated_at";
   private final JdbcClient jdbc;
+  private final org.springframework.jdbc.core.JdbcTemplate template;
 
-  Bindings(JdbcClient jdbc) {
+  Bindings(JdbcClient jdbc, org.springframework.jdbc.core.JdbcTemplate template) {
     this.jdbc = jdbc;
+    this.template = template;
   }
 
   /**
@@ -45,6 +47,55 @@ public class Bindings {
         .param(exchangeAccount)
         .query(Bindings::map)
         .optional();
+  }
+
+  public Optional<Binding> byId(long id) {
+    return jdbc.sql("select " + COLUMNS + " from exchange_binding where id = ?")
+        .param(id)
+        .query(Bindings::map)
+        .optional();
+  }
+
+  /**
+   * Moves the status forward to {@code status}; a binding already there or further, or in err,
+   * stays.
+   */
+  public void advance(long id, BindingStatus status, Instant now) {
+    List<String> below = new java.util.ArrayList<>();
+    for (BindingStatus s : BindingStatus.values()) {
+      if (s.ordinal() < status.ordinal()) {
+        below.add(s.wire());
+      }
+    }
+    below.remove(BindingStatus.ERR.wire());
+    org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate named =
+        new org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate(template);
+    named.update(
+        "update exchange_binding set status = :status, reason = null, updated_at = :now where id = :id"
+            + " and status in (:below)",
+        new org.springframework.jdbc.core.namedparam.MapSqlParameterSource()
+            .addValue("status", status.wire())
+            .addValue("now", Times.sql(now))
+            .addValue("id", id)
+            .addValue("below", below));
+  }
+
+  /** Puts the binding in {@code err} with the reason. */
+  public void fail(long id, String reason, Instant now) {
+    jdbc.sql("update exchange_binding set status = ?, reason = ?, updated_at = ? where id = ?")
+        .params(
+            BindingStatus.ERR.wire(),
+            reason.substring(0, Math.min(2000, reason.length())),
+            Times.sql(now),
+            id)
+        .update();
+  }
+
+  /** Sets the status outright (a resync after err starts again from doing). */
+  public void reset(long id, BindingStatus status, Instant now) {
+    jdbc.sql("update exchange_binding set status = ?, reason = null, updated_at = ? where id = ?")
+        .params(status.wire(), Times.sql(now), id)
+        .update();
   }
 
   boolean delete(long id) {

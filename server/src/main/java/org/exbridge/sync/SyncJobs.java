@@ -1,26 +1,67 @@
 package org.exbridge.sync;
 
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
 import org.exbridge.directory.Times;
+import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
+import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
+import org.springframework.transaction.support.TransactionTemplate;
 
-/** The durable queue of sync work: one job per binding, due at once when the binding is made. */
+/**
+ * The durable queue of sync work: one job per binding. Any instance claims due jobs with a lease
+ * (SELECT ... FOR UPDATE SKIP LOCKED, then UPDATE, in one transaction), keeps the lease alive while
+ * it works, and hands the job back with its next phase and due time. A job whose lease ran out (its
+ * instance died) is claimed again by whoever comes next.
+ */
 @Repository
 public class SyncJobs {
+  public static final String CALENDARS = "calendars";
+  public static final String WINDOW = "window";
+  public static final String ALL = "all";
+  public static final String INCREMENTAL = "incremental";
+  public static final String STOPPED = "stopped";
+  static final Instant NEVER = Instant.parse("9999-01-01T00:00:00Z");
+  private static final String COLUMNS =
+      "id, binding_id, phase, attempts, generation, due_at, last_error_code, last_error, last_success_at";
+
   private final JdbcClient jdbc;
+  private final NamedParameterJdbcTemplate named;
+  private final TransactionTemplate tx;
   private final Clock clock;
 
-  SyncJobs(JdbcClient jdbc, Clock clock) {
+  SyncJobs(JdbcClient jdbc, NamedParameterJdbcTemplate named, TransactionTemplate tx, Clock clock) {
     this.jdbc = jdbc;
+    this.named = named;
+    this.tx = tx;
     this.clock = clock;
   }
 
+  /** A job as claimed or read. */
+  public record Job(
+      long id,
+      long bindingId,
+      String phase,
+      int attempts,
+      int generation,
+      Instant dueAt,
+      String lastErrorCode,
+      String lastError,
+      Instant lastSuccessAt) {}
+
   /** Enqueues the first sync of a binding; call inside the transaction that creates it. */
   public void enqueueInitialSync(long bindingId) {
+    Instant now = clock.instant();
     jdbc.sql(
-            "insert into sync_job (binding_id, phase, due_at, created_at) values (?, 'calendars', ?, ?)")
-        .params(bindingId, Times.sql(clock.instant()), Times.sql(clock.instant()))
+            "insert into sync_job (binding_id, phase, due_at, created_at, generation) values (?, ?, ?, ?, 1)")
+        .params(bindingId, CALENDARS, Times.sql(now), Times.sql(now))
         .update();
   }
 
@@ -30,5 +71,114 @@ public class SyncJobs {
             .query(Integer.class)
             .single()
         > 0;
+  }
+
+  public Optional<Job> forBinding(long bindingId) {
+    return jdbc.sql("select " + COLUMNS + " from sync_job where binding_id = ?")
+        .param(bindingId)
+        .query(SyncJobs::job)
+        .optional();
+  }
+
+  /** Claims up to {@code limit} due jobs for {@code owner} until {@code lease} from now. */
+  public List<Job> claim(String owner, int limit, Duration lease) {
+    return tx.execute(
+        status -> {
+          Instant now = clock.instant();
+          List<Long> ids =
+              jdbc.sql(
+                      "select id from sync_job where due_at <= ? and (lease_until is null or lease_until < ?)"
+                          + " order by due_at, id limit ? for update skip locked")
+                  .params(Times.sql(now), Times.sql(now), limit)
+                  .query(Long.class)
+                  .list();
+          if (ids.isEmpty()) {
+            return List.of();
+          }
+          MapSqlParameterSource params =
+              new MapSqlParameterSource()
+                  .addValue("owner", owner)
+                  .addValue("until", Times.sql(now.plus(lease)))
+                  .addValue("ids", ids);
+          named.update(
+              "update sync_job set locked_by = :owner, lease_until = :until where id in (:ids)",
+              params);
+          return named.query(
+              "select " + COLUMNS + " from sync_job where id in (:ids) order by due_at, id",
+              params,
+              (rs, n) -> job(rs, n));
+        });
+  }
+
+  /** Extends the leases {@code owner} holds on these jobs. */
+  public void heartbeat(String owner, Collection<Long> ids, Duration lease) {
+    if (ids.isEmpty()) {
+      return;
+    }
+    named.update(
+        "update sync_job set lease_until = :until where locked_by = :owner and id in (:ids)",
+        new MapSqlParameterSource()
+            .addValue("until", Times.sql(clock.instant().plus(lease)))
+            .addValue("owner", owner)
+            .addValue("ids", ids));
+  }
+
+  /** What a step leaves behind: the next phase and when to run it, and how the step went. */
+  public record Outcome(
+      String phase,
+      Instant dueAt,
+      int attempts,
+      int generation,
+      String errorCode,
+      String error,
+      boolean succeeded) {}
+
+  /** Hands the job back; does nothing when the lease was lost to another instance meanwhile. */
+  public boolean release(Job job, String owner, Outcome o) {
+    Instant now = clock.instant();
+    return jdbc.sql(
+                "update sync_job set phase = ?, due_at = ?, attempts = ?, generation = ?, last_error_code = ?,"
+                    + " last_error = ?, last_success_at = case when ? then ? else last_success_at end, locked_by = null,"
+                    + " lease_until = null where id = ? and locked_by = ?")
+            .params(
+                o.phase(),
+                Times.sql(o.dueAt()),
+                o.attempts(),
+                o.generation(),
+                o.errorCode(),
+                o.error() == null
+                    ? null
+                    : o.error().substring(0, Math.min(2000, o.error().length())),
+                o.succeeded(),
+                Times.sql(now),
+                job.id(),
+                owner)
+            .update()
+        > 0;
+  }
+
+  /**
+   * Makes the binding's job due now in {@code phase}, a fresh generation when {@code
+   * newGeneration}.
+   */
+  public void restart(long bindingId, String phase, boolean newGeneration) {
+    jdbc.sql(
+            "update sync_job set phase = ?, due_at = ?, attempts = 0, last_error_code = null, last_error = null,"
+                + " generation = generation + ? where binding_id = ?")
+        .params(phase, Times.sql(clock.instant()), newGeneration ? 1 : 0, bindingId)
+        .update();
+  }
+
+  private static Job job(ResultSet rs, int row) throws SQLException {
+    return new Job(
+        rs.getLong("id"),
+        rs.getLong("binding_id"),
+        rs.getString("phase"),
+        rs.getInt("attempts"),
+        rs.getInt("generation"),
+        Times.instant(rs, "due_at"),
+        rs.getString("last_error_code"),
+        rs.getString("last_error"),
+        Times.instant(rs, "last_success_at"));
   }
 }

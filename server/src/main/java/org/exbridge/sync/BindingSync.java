@@ -1,0 +1,262 @@
+package org.exbridge.sync;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import org.exbridge.adminaccount.AdminAccounts;
+import org.exbridge.binding.Binding;
+import org.exbridge.binding.BindingStatus;
+import org.exbridge.binding.Bindings;
+import org.exbridge.calendar.CalendarStore;
+import org.exbridge.calendar.StoredCalendar;
+import org.exbridge.exchange.ExchangeException;
+import org.exbridge.exchange.ExchangeSource;
+import org.exbridge.exchange.ExchangeSources;
+import org.exbridge.exchange.SourcePage;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.dao.DataIntegrityViolationException;
+
+/**
+ * One step of one binding's sync: as many pages as the step's budget allows, phase after phase
+ * (calendars, the recent window, everything, then incremental rounds), each page stored with its
+ * cursor so that the next step, on any instance, continues where this one stopped.
+ */
+final class BindingSync {
+  private static final Logger log = LoggerFactory.getLogger(BindingSync.class);
+
+  private final Bindings bindings;
+  private final AdminAccounts accounts;
+  private final ExchangeSources sources;
+  private final CalendarStore store;
+  private final SyncSettings settings;
+  private final SyncMetrics metrics;
+  private final Clock clock;
+
+  BindingSync(
+      Bindings bindings,
+      AdminAccounts accounts,
+      ExchangeSources sources,
+      CalendarStore store,
+      SyncSettings settings,
+      SyncMetrics metrics,
+      Clock clock) {
+    this.bindings = bindings;
+    this.accounts = accounts;
+    this.sources = sources;
+    this.store = store;
+    this.settings = settings;
+    this.metrics = metrics;
+    this.clock = clock;
+  }
+
+  /** Runs one step and says what is next; null when the binding is gone. */
+  SyncJobs.Outcome step(SyncJobs.Job job, java.util.function.BooleanSupplier stopping) {
+    Binding binding = bindings.byId(job.bindingId()).orElse(null);
+    if (binding == null) {
+      return null;
+    }
+    String phase = job.phase();
+    StoredCalendar current = null;
+    try {
+      var connection =
+          accounts
+              .connection(binding.adminAccount())
+              .orElseThrow(
+                  () ->
+                      new ExchangeException(
+                          ExchangeException.Kind.PERMANENT,
+                          "ErrorAdminAccountNotFound",
+                          "admin account " + binding.adminAccount() + " is no longer configured"));
+      ExchangeSource source = sources.forAccount(binding.adminAccount(), connection);
+      String mailbox = binding.exchangeAccount();
+      long id = binding.id();
+      int budget = settings.pagesPerStep();
+      while (budget > 0 && !stopping.getAsBoolean()) {
+        switch (phase) {
+          case SyncJobs.CALENDARS -> {
+            store.syncCalendars(id, source.calendars(mailbox));
+            bindings.advance(id, BindingStatus.CAL_DONE, clock.instant());
+            phase = SyncJobs.WINDOW;
+          }
+          case SyncJobs.WINDOW -> {
+            current =
+                store.calendars(id).stream().filter(c -> !c.windowDone()).findFirst().orElse(null);
+            if (current == null) {
+              bindings.advance(id, BindingStatus.TIMESPAN_DONE, clock.instant());
+              phase = SyncJobs.ALL;
+              continue;
+            }
+            Instant now = clock.instant();
+            SourcePage page =
+                source.window(
+                    mailbox,
+                    current.exchangeId(),
+                    now.minus(settings.windowPast()),
+                    now.plus(settings.windowFuture()),
+                    current.windowCursor());
+            store.applyPage(current, CalendarStore.Read.WINDOW, page, job.generation());
+            metrics.page(page.events().size());
+            budget--;
+          }
+          case SyncJobs.ALL -> {
+            current =
+                store.calendars(id).stream().filter(c -> !c.fullDone()).findFirst().orElse(null);
+            if (current == null) {
+              bindings.advance(id, BindingStatus.DONE, clock.instant());
+              metrics.round();
+              return success(SyncJobs.INCREMENTAL, clock.instant().plus(settings.interval()), job);
+            }
+            readAllPage(source, mailbox, current, job.generation());
+            budget--;
+          }
+          case SyncJobs.INCREMENTAL -> {
+            List<StoredCalendar> calendars = store.syncCalendars(id, source.calendars(mailbox));
+            for (StoredCalendar calendar : calendars) {
+              current = calendar;
+              if (!calendar.fullDone()) {
+                return success(SyncJobs.ALL, clock.instant(), job);
+              }
+              String cursor = calendar.fullCursor();
+              SourcePage page;
+              do {
+                page = source.changes(mailbox, calendar.exchangeId(), cursor);
+                store.applyPage(calendar, CalendarStore.Read.CHANGES, page, job.generation());
+                metrics.page(page.events().size() + page.deletedIds().size());
+                cursor = page.cursor();
+              } while (page.more() && !stopping.getAsBoolean());
+            }
+            metrics.round();
+            return success(SyncJobs.INCREMENTAL, clock.instant().plus(settings.interval()), job);
+          }
+          default -> {
+            return new SyncJobs.Outcome(
+                SyncJobs.STOPPED,
+                SyncJobs.NEVER,
+                job.attempts(),
+                job.generation(),
+                job.lastErrorCode(),
+                job.lastError(),
+                false);
+          }
+        }
+      }
+      return success(phase, clock.instant(), job);
+    } catch (ExchangeException e) {
+      return failed(job, binding, phase, current, e);
+    } catch (CalendarStore.CalendarGone | DataIntegrityViolationException e) {
+      if (bindings.byId(job.bindingId()).isEmpty()) {
+        return null;
+      }
+      return failed(
+          job,
+          binding,
+          phase,
+          current,
+          new ExchangeException(
+              ExchangeException.Kind.RETRYABLE, "store", String.valueOf(e.getMessage())));
+    } catch (RuntimeException e) {
+      log.warn("sync step of binding {} failed", job.bindingId(), e);
+      return failed(
+          job,
+          binding,
+          phase,
+          current,
+          new ExchangeException(
+              ExchangeException.Kind.RETRYABLE, "internal", e.getClass().getSimpleName()));
+    }
+  }
+
+  private void readAllPage(
+      ExchangeSource source, String mailbox, StoredCalendar calendar, int generation) {
+    SourcePage page = source.all(mailbox, calendar.exchangeId(), calendar.fullCursor());
+    store.applyPage(calendar, CalendarStore.Read.FULL, page, generation);
+    metrics.page(page.events().size());
+    if (!page.more()) {
+      store.sweep(calendar.id(), generation);
+    }
+  }
+
+  private SyncJobs.Outcome success(String phase, Instant due, SyncJobs.Job job) {
+    return new SyncJobs.Outcome(phase, due, 0, job.generation(), null, null, true);
+  }
+
+  private SyncJobs.Outcome failed(
+      SyncJobs.Job job,
+      Binding binding,
+      String phase,
+      StoredCalendar current,
+      ExchangeException e) {
+    Instant now = clock.instant();
+    metrics.failure(e.kind());
+    switch (e.kind()) {
+      case CURSOR_LOST -> {
+        // Read everything again; upserts by id mean nothing is duplicated, the sweep removes what
+        // is gone.
+        store.restartFullRead(binding.id());
+        return new SyncJobs.Outcome(
+            SyncJobs.ALL, now, 0, job.generation() + 1, e.code(), e.getMessage(), false);
+      }
+      case CALENDAR_GONE -> {
+        if (current != null) {
+          store.deleteCalendar(current.id());
+        }
+        return new SyncJobs.Outcome(
+            phase, now, job.attempts(), job.generation(), e.code(), e.getMessage(), false);
+      }
+      case PERMANENT -> {
+        bindings.fail(binding.id(), e.code() + ": " + e.getMessage(), now);
+        return new SyncJobs.Outcome(
+            SyncJobs.STOPPED,
+            SyncJobs.NEVER,
+            job.attempts(),
+            job.generation(),
+            e.code(),
+            e.getMessage(),
+            false);
+      }
+      default -> {
+        int attempts = job.attempts() + 1;
+        int limit =
+            e.kind() == ExchangeException.Kind.THROTTLED
+                ? settings.maxAttempts() * 3
+                : settings.maxAttempts();
+        if (attempts > limit) {
+          bindings.fail(
+              binding.id(),
+              "retries exhausted after "
+                  + (attempts - 1)
+                  + " attempts; last: "
+                  + e.code()
+                  + ": "
+                  + e.getMessage(),
+              now);
+          return new SyncJobs.Outcome(
+              SyncJobs.STOPPED,
+              SyncJobs.NEVER,
+              attempts,
+              job.generation(),
+              e.code(),
+              e.getMessage(),
+              false);
+        }
+        Duration delay = e.retryAfter() != null ? e.retryAfter() : backoff(attempts);
+        if (e.kind() == ExchangeException.Kind.THROTTLED) {
+          metrics.throttled(delay);
+        }
+        return new SyncJobs.Outcome(
+            phase, now.plus(delay), attempts, job.generation(), e.code(), e.getMessage(), false);
+      }
+    }
+  }
+
+  /** Exponential with full jitter between half and all of it, bounded. */
+  private Duration backoff(int attempts) {
+    long base = settings.backoffBase().toMillis();
+    long max = settings.backoffMax().toMillis();
+    long exp = Math.min(max, base << Math.min(20, attempts - 1));
+    return Duration.ofMillis(exp / 2 + ThreadLocalRandom.current().nextLong(exp / 2 + 1));
+  }
+}

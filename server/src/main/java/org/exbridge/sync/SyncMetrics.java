@@ -1,0 +1,55 @@
+package org.exbridge.sync;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
+import org.exbridge.exchange.ExchangeException;
+
+/** What operators watch: pages and rounds done, failures by kind, time spent throttled. */
+final class SyncMetrics {
+  private final MeterRegistry registry;
+  private final Counter pages;
+  private final Counter events;
+  private final Counter rounds;
+  private final Timer throttled;
+
+  SyncMetrics(MeterRegistry registry) {
+    this.registry = registry;
+    this.pages =
+        Counter.builder("exbridge.sync.pages")
+            .description("pages read from Exchange and stored")
+            .register(registry);
+    this.events =
+        Counter.builder("exbridge.sync.events")
+            .description("events and deletions stored")
+            .register(registry);
+    this.rounds =
+        Counter.builder("exbridge.sync.rounds")
+            .description("full reads and incremental rounds completed")
+            .register(registry);
+    this.throttled =
+        Timer.builder("exbridge.sync.throttled")
+            .description("delay Exchange asked for")
+            .register(registry);
+  }
+
+  void page(int items) {
+    pages.increment();
+    events.increment(items);
+  }
+
+  void round() {
+    rounds.increment();
+  }
+
+  void failure(ExchangeException.Kind kind) {
+    registry
+        .counter("exbridge.sync.failures", "kind", kind.name().toLowerCase(java.util.Locale.ROOT))
+        .increment();
+  }
+
+  void throttled(Duration delay) {
+    throttled.record(delay);
+  }
+}

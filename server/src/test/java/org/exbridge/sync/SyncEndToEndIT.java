@@ -1,0 +1,223 @@
+package org.exbridge.sync;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.exbridge.exchange.SimulatorFixture;
+import org.exbridge.simulator.Simulator;
+import org.exbridge.testing.Database;
+import org.exbridge.testing.ExbridgeServer;
+import org.exbridge.testing.Http;
+import org.exbridge.testing.Operator;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * A bound mailbox really syncs: the real server, the simulator, the statuses in order, the store
+ * equal to the truth.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class SyncEndToEndIT {
+  private static final String PATH = "/open-apis/calendar/v4/exchange_bindings";
+  private Simulator sim;
+  private SimulatorFixture fx;
+  private ExbridgeServer server;
+  private Http http;
+  private Operator operator;
+  private String bossToken;
+  private String appId;
+
+  @BeforeAll
+  void start() throws Exception {
+    sim = Simulator.start(0).generate(4, 300, 5);
+    fx = new SimulatorFixture(sim);
+    Path data = Files.createTempDirectory("exbridge-sync");
+    server =
+        ExbridgeServer.start(
+            Database.H2.fresh(data),
+            data,
+            null,
+            Map.of(
+                "exbridge.sync.poll-interval",
+                "50ms",
+                "exbridge.sync.interval",
+                "500ms",
+                "exbridge.sync.backoff-base",
+                "100ms",
+                "exbridge.sync.max-attempts",
+                "3"));
+    http = new Http(server.baseUrl());
+    operator = new Operator(server.baseUrl());
+    operator.tenant("acme");
+    appId = operator.app("acme", Operator.ALL_SCOPES).appId();
+    operator.user("acme", "boss", true, "active");
+    for (int i = 1; i <= 4; i++) {
+      operator.user("acme", "u" + i, false, "active");
+    }
+    bossToken = operator.userToken("acme", "boss", appId);
+    Http.Reply put =
+        http.json(
+            "PUT",
+            "/admin/api/v1/tenants/acme/exchange_admin_accounts/admin@exchange.test",
+            ExbridgeServer.ADMIN_TOKEN,
+            Map.of(
+                "protocol",
+                "ews",
+                "ews_url",
+                sim.baseUrl() + "/EWS/Exchange.asmx",
+                "username",
+                "admin@exchange.test",
+                "password",
+                "secret",
+                "auth",
+                "ntlm"));
+    assertThat(put.status()).as(put.body()).isEqualTo(200);
+    put =
+        http.json(
+            "PUT",
+            "/admin/api/v1/tenants/acme/exchange_admin_accounts/graph@exchange.test",
+            ExbridgeServer.ADMIN_TOKEN,
+            Map.of(
+                "protocol",
+                "graph",
+                "graph_url",
+                sim.baseUrl(),
+                "token_url",
+                sim.baseUrl() + "/t/oauth2/v2.0/token",
+                "client_id",
+                "sim-client",
+                "client_secret",
+                "sim-secret"));
+    assertThat(put.status()).as(put.body()).isEqualTo(200);
+  }
+
+  @AfterAll
+  void stop() {
+    server.close();
+    sim.close();
+  }
+
+  private String bind(String admin, String mailbox, String userId) {
+    Http.Reply created =
+        http.json(
+            "POST",
+            PATH + "?user_id_type=user_id",
+            bossToken,
+            Map.of("admin_account", admin, "exchange_account", mailbox, "user_id", userId));
+    assertThat(created.status()).as(created.body()).isEqualTo(200);
+    return created.json().get("data").get("exchange_binding_id").asString();
+  }
+
+  private String status(String id) {
+    return http.get(PATH + "/" + id, bossToken).json().get("data").get("status").asString();
+  }
+
+  private int storedEvents(String mailbox) {
+    return server
+        .jdbc()
+        .sql(
+            "select count(*) from synced_event e join synced_calendar c on c.id = e.calendar_pk"
+                + " join exchange_binding b on b.id = c.binding_id where b.exchange_account = ? and e.deleted = false"
+                + " and e.kind <> 'EXCEPTION'")
+        .param(mailbox)
+        .query(Integer.class)
+        .single();
+  }
+
+  private int truth(String mailbox) {
+    return fx.control("GET", "/_sim/mailboxes/" + mailbox + "/events", null).size();
+  }
+
+  @Test
+  void anEwsMailboxMovesThroughTheStatusesToDoneAndMatchesTheTruth() {
+    String id = bind("admin@exchange.test", "user1@exchange.test", "u1");
+    List<String> seen = new ArrayList<>();
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .pollInterval(Duration.ofMillis(10))
+        .until(
+            () -> {
+              String s = status(id);
+              if (seen.isEmpty() || !seen.get(seen.size() - 1).equals(s)) {
+                seen.add(s);
+              }
+              return s.equals("done");
+            });
+    assertThat(List.of("doing", "cal_done", "timespan_done", "done")).containsSubsequence(seen);
+    assertThat(seen).endsWith("done");
+    assertThat(storedEvents("user1@exchange.test")).isEqualTo(truth("user1@exchange.test"));
+  }
+
+  @Test
+  void aGraphMailboxReachesDoneToo() {
+    String id = bind("graph@exchange.test", "user2@exchange.test", "u2");
+    await().atMost(Duration.ofSeconds(60)).until(() -> status(id).equals("done"));
+    assertThat(storedEvents("user2@exchange.test")).isEqualTo(truth("user2@exchange.test"));
+  }
+
+  @Test
+  void changesInExchangeReachTheStoreWithinARound() {
+    String mailbox = "user3@exchange.test";
+    String id = bind("admin@exchange.test", mailbox, "u3");
+    await().atMost(Duration.ofSeconds(60)).until(() -> status(id).equals("done"));
+    JsonNode events = fx.control("GET", "/_sim/mailboxes/" + mailbox + "/events", null);
+    String victim = events.get(0).get("ews_id").asString();
+    fx.control(
+        "DELETE",
+        "/_sim/mailboxes/" + mailbox + "/events/" + events.get(0).get("id").asString(),
+        null);
+    fx.control(
+        "PUT",
+        "/_sim/mailboxes/" + mailbox + "/events/" + events.get(1).get("id").asString(),
+        "{\"subject\":\"Moved to Friday\"}");
+    fx.control(
+        "POST",
+        "/_sim/mailboxes/" + mailbox + "/events",
+        "{\"subject\":\"Brand new\",\"time_zone\":\"Asia/Shanghai\",\"start\":\"2026-12-24T10:00\",\"end\":\"2026-12-24T11:00\"}");
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .untilAsserted(
+            () -> {
+              assertThat(
+                      server
+                          .jdbc()
+                          .sql(
+                              "select summary from synced_event where deleted = false and summary in (?, ?)")
+                          .params("Moved to Friday", "Brand new")
+                          .query(String.class)
+                          .list())
+                  .containsExactlyInAnyOrder("Moved to Friday", "Brand new");
+              assertThat(
+                      server
+                          .jdbc()
+                          .sql("select deleted from synced_event where exchange_id = ?")
+                          .param(victim)
+                          .query(Boolean.class)
+                          .single())
+                  .isTrue();
+            });
+    assertThat(storedEvents(mailbox)).isEqualTo(truth(mailbox));
+  }
+
+  @Test
+  void aPermanentFaultEndsInErrWithTheReason() {
+    fx.fault("{\"mailbox\":\"user4@exchange.test\",\"kind\":\"impersonation_denied\"}");
+    String id = bind("admin@exchange.test", "user4@exchange.test", "u4");
+    await().atMost(Duration.ofSeconds(30)).until(() -> status(id).equals("err"));
+    JsonNode listed =
+        http.get("/admin/api/v1/bindings?status=err", ExbridgeServer.ADMIN_TOKEN)
+            .json()
+            .get("bindings");
+    assertThat(listed.toString()).contains("ErrorImpersonateUserDenied");
+    fx.clearFaults();
+  }
+}
