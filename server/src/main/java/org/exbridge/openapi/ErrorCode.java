@@ -13,6 +13,9 @@ public enum ErrorCode {
   TENANT_MISMATCH(403, 195104, "current tenant not match"),
   ADMIN_ACCOUNT_BINDING_FAILED(403, 195105, "admin account binding failed"),
   ADMIN_ACCOUNT_NOT_FOUND(404, 195106, "admin account is not found"),
+  CALENDAR_NOT_FOUND(404, 191000, "calendar not found"),
+  NO_CALENDAR_ACCESS(403, 191002, "no calendar access_role"),
+  EVENT_NOT_FOUND(404, 193001, "event not found"),
   TOKEN_MISSING(
       401,
       99991661,

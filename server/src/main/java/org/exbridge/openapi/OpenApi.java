@@ -11,6 +11,22 @@ public enum OpenApi {
   GET_EXCHANGE_BINDING(
       "calendar.v4.exchange_binding.get",
       List.of("calendar:calendar:readonly", "calendar:exchange.bindings:read")),
+  LIST_CALENDARS(
+      "calendar.v4.calendar.list", List.of("calendar:calendar", "calendar:calendar:readonly")),
+  GET_CALENDAR(
+      "calendar.v4.calendar.get", List.of("calendar:calendar", "calendar:calendar:readonly")),
+  LIST_EVENTS(
+      "calendar.v4.calendar_event.list",
+      List.of("calendar:calendar", "calendar:calendar:readonly", "calendar:calendar.event:read")),
+  GET_EVENT(
+      "calendar.v4.calendar_event.get",
+      List.of("calendar:calendar", "calendar:calendar:readonly", "calendar:calendar.event:read")),
+  INSTANCE_VIEW(
+      "calendar.v4.calendar_event.instance_view",
+      List.of("calendar:calendar", "calendar:calendar:readonly", "calendar:calendar.event:read")),
+  LIST_ATTENDEES(
+      "calendar.v4.calendar_event_attendee.list",
+      List.of("calendar:calendar", "calendar:calendar:readonly", "calendar:calendar.event:read")),
   DELETE_EXCHANGE_BINDING(
       "calendar.v4.exchange_binding.delete",
       List.of("calendar:calendar", "calendar:exchange.bindings:delete"));
