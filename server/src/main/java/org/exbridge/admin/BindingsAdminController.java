@@ -17,9 +17,11 @@ import org.springframework.web.bind.annotation.RestController;
 final class BindingsAdminController {
   private static final int MAX_LIMIT = 1000;
   private final Bindings bindings;
+  private final org.exbridge.sync.SyncControl sync;
 
-  BindingsAdminController(Bindings bindings) {
+  BindingsAdminController(Bindings bindings, org.exbridge.sync.SyncControl sync) {
     this.bindings = bindings;
+    this.sync = sync;
   }
 
   record BindingView(
@@ -34,6 +36,83 @@ final class BindingsAdminController {
       Instant updatedAt) {}
 
   record BindingList(List<BindingView> bindings) {}
+
+  record ProgressView(
+      String exchangeBindingId,
+      String tenantKey,
+      String adminAccount,
+      String exchangeAccount,
+      String userId,
+      String status,
+      String reason,
+      String phase,
+      int calendarsSynced,
+      int eventsSynced,
+      java.time.Instant lastSuccessfulRound,
+      java.time.Instant nextAttemptAt,
+      int attempts,
+      String lastErrorCode,
+      String lastErrorMessage) {}
+
+  @GetMapping(path = "/admin/api/v1/bindings/**", produces = MediaType.APPLICATION_JSON_VALUE)
+  ProgressView progress(jakarta.servlet.http.HttpServletRequest request) {
+    org.exbridge.binding.Binding b = binding(request, "/admin/api/v1/bindings/", "");
+    var p = sync.progress(b).orElseThrow(() -> Problems.notFound("the binding has no sync job"));
+    return new ProgressView(
+        b.exchangeBindingId(),
+        b.tenantKey(),
+        b.adminAccount(),
+        b.exchangeAccount(),
+        b.userId(),
+        b.status().wire(),
+        b.reason(),
+        p.phase(),
+        p.calendars(),
+        p.events(),
+        p.lastSuccessAt(),
+        p.nextAttemptAt(),
+        p.attempts(),
+        p.lastErrorCode(),
+        p.lastError());
+  }
+
+  @org.springframework.web.bind.annotation.PostMapping(
+      path = "/admin/api/v1/bindings/**",
+      produces = MediaType.APPLICATION_JSON_VALUE)
+  ProgressView resync(jakarta.servlet.http.HttpServletRequest request) {
+    if (!request.getRequestURI().endsWith("/resync")) {
+      throw Problems.notFound("no such operation");
+    }
+    org.exbridge.binding.Binding b = binding(request, "/admin/api/v1/bindings/", "/resync");
+    sync.resync(b);
+    return progress(
+        new jakarta.servlet.http.HttpServletRequestWrapper(request) {
+          @Override
+          public String getRequestURI() {
+            return "/admin/api/v1/bindings/" + b.exchangeBindingId();
+          }
+        });
+  }
+
+  /**
+   * The binding an operator path names; ids are base64 and may hold '/', so the rest of the path is
+   * the id.
+   */
+  private org.exbridge.binding.Binding binding(
+      jakarta.servlet.http.HttpServletRequest request, String prefix, String suffix) {
+    String uri = request.getRequestURI();
+    String raw = uri.substring(prefix.length(), uri.length() - suffix.length());
+    String id =
+        java.net.URLDecoder.decode(
+            raw.replace("+", "%2B"), java.nio.charset.StandardCharsets.UTF_8);
+    var accounts =
+        org.exbridge.binding.BindingIdCodec.decode(id)
+            .orElseThrow(() -> Problems.badRequest("not an exchange_binding_id: " + id));
+    return bindings
+        .byExchangeAccount(accounts.exchangeAccount())
+        .filter(b -> b.adminAccount().equals(accounts.adminAccount()))
+        .orElseThrow(() -> Problems.notFound("no such binding"));
+  }
 
   @GetMapping(path = "/admin/api/v1/bindings", produces = MediaType.APPLICATION_JSON_VALUE)
   BindingList list(

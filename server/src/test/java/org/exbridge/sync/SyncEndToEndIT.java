@@ -38,7 +38,7 @@ class SyncEndToEndIT {
 
   @BeforeAll
   void start() throws Exception {
-    sim = Simulator.start(0).generate(4, 300, 5);
+    sim = Simulator.start(0).generate(6, 300, 5);
     fx = new SimulatorFixture(sim);
     Path data = Files.createTempDirectory("exbridge-sync");
     server =
@@ -60,7 +60,7 @@ class SyncEndToEndIT {
     operator.tenant("acme");
     appId = operator.app("acme", Operator.ALL_SCOPES).appId();
     operator.user("acme", "boss", true, "active");
-    for (int i = 1; i <= 4; i++) {
+    for (int i = 1; i <= 6; i++) {
       operator.user("acme", "u" + i, false, "active");
     }
     bossToken = operator.userToken("acme", "boss", appId);
@@ -208,10 +208,129 @@ class SyncEndToEndIT {
     assertThat(storedEvents(mailbox)).isEqualTo(truth(mailbox));
   }
 
+  private int requestsTo(String mailbox) {
+    return fx.control("GET", "/_sim/requests", null).path("by_mailbox").path(mailbox).asInt(0);
+  }
+
   @Test
-  void aPermanentFaultEndsInErrWithTheReason() {
+  void deleteStopsTheSyncMidPhaseLeavesNothingAndRebindingDuplicatesNothing() {
+    String mailbox = "user5@exchange.test";
+    fx.fault("{\"mailbox\":\"" + mailbox + "\",\"kind\":\"latency\",\"latency_ms\":40}");
+    String id = bind("admin@exchange.test", mailbox, "u5");
+    await().atMost(Duration.ofSeconds(30)).until(() -> !status(id).equals("doing"));
+    long bindingRow =
+        server
+            .jdbc()
+            .sql("select id from exchange_binding where exchange_account = ?")
+            .param(mailbox)
+            .query(Long.class)
+            .single();
+    Http.Reply deleted = http.send("DELETE", PATH + "/" + id, bossToken, null, null);
+    assertThat(deleted.status()).as(deleted.body()).isEqualTo(200);
+    assertThat(
+            server
+                .jdbc()
+                .sql("select count(*) from synced_calendar where binding_id = ?")
+                .param(bindingRow)
+                .query(Integer.class)
+                .single())
+        .isZero();
+    assertThat(
+            server
+                .jdbc()
+                .sql(
+                    "select count(*) from synced_event e where not exists"
+                        + " (select 1 from synced_calendar c where c.id = e.calendar_pk)")
+                .query(Integer.class)
+                .single())
+        .isZero();
+    int[] last = {requestsTo(mailbox)};
+    await()
+        .pollDelay(Duration.ofMillis(100))
+        .during(Duration.ofMillis(1500))
+        .atMost(Duration.ofSeconds(10))
+        .until(
+            () -> {
+              int now = requestsTo(mailbox);
+              boolean quiet = now == last[0];
+              last[0] = now;
+              return quiet;
+            });
+    fx.clearFaults();
+
+    String again = bind("admin@exchange.test", mailbox, "u5");
+    await().atMost(Duration.ofSeconds(60)).until(() -> status(again).equals("done"));
+    assertThat(storedEvents(mailbox)).isEqualTo(truth(mailbox));
+  }
+
+  @Test
+  void throttlingIsHonouredAndTheStatusDoesNotChange() {
+    String mailbox = "user6@exchange.test";
+    fx.control("DELETE", "/_sim/requests", null);
+    fx.fault(
+        "{\"mailbox\":\""
+            + mailbox
+            + "\",\"protocol\":\"ews\",\"operation\":\"SyncFolderItems\","
+            + "\"kind\":\"throttle\",\"backoff_ms\":1500,\"times\":1}");
+    String id = bind("admin@exchange.test", mailbox, "u6");
+    await().atMost(Duration.ofSeconds(60)).until(() -> status(id).equals("done"));
+    JsonNode entries = fx.control("GET", "/_sim/requests?entries=true", null).get("entries");
+    try {
+      java.nio.file.Files.writeString(
+          java.nio.file.Path.of("/tmp/entries.json"), entries.toString());
+    } catch (java.io.IOException ignored) {
+    }
+    // The fault fires once, on the mailbox's first authenticated SyncFolderItems; nothing may reach
+    // the mailbox
+    // until the 1.5 s Exchange asked for have passed.
+    java.time.Instant throttledAt = null;
+    for (JsonNode e : entries) {
+      if (!mailbox.equals(e.path("mailbox").asString(null))) {
+        continue;
+      }
+      java.time.Instant at = java.time.Instant.parse(e.get("at").asString());
+      if (throttledAt == null) {
+        if (e.get("operation").asString().equals("SyncFolderItems")
+            && e.get("status").asInt() == 200) {
+          throttledAt = at;
+        }
+        continue;
+      }
+      assertThat(Duration.between(throttledAt, at))
+          .as("a request during the back-off")
+          .isGreaterThanOrEqualTo(Duration.ofMillis(1500));
+    }
+    assertThat(throttledAt).as("the throttled call").isNotNull();
+    JsonNode progress = http.get("/admin/api/v1/bindings/" + id, ExbridgeServer.ADMIN_TOKEN).json();
+    assertThat(progress.get("status").asString()).isEqualTo("done");
+    assertThat(progress.get("events_synced").asInt()).isPositive();
+    assertThat(progress.get("phase").asString()).isEqualTo("incremental");
+    fx.clearFaults();
+  }
+
+  @Test
+  void aBindingInErrIsResyncedByTheOperator() {
     fx.fault("{\"mailbox\":\"user4@exchange.test\",\"kind\":\"impersonation_denied\"}");
     String id = bind("admin@exchange.test", "user4@exchange.test", "u4");
+    await().atMost(Duration.ofSeconds(30)).until(() -> status(id).equals("err"));
+    fx.clearFaults();
+    Http.Reply resync =
+        http.send(
+            "POST",
+            "/admin/api/v1/bindings/" + id + "/resync",
+            ExbridgeServer.ADMIN_TOKEN,
+            null,
+            null);
+    assertThat(resync.status()).as(resync.body()).isEqualTo(200);
+    await().atMost(Duration.ofSeconds(60)).until(() -> status(id).equals("done"));
+    assertThat(storedEvents("user4@exchange.test")).isEqualTo(truth("user4@exchange.test"));
+  }
+
+  @Test
+  void aPermanentFaultEndsInErrWithTheReason() {
+    fx.fault("{\"mailbox\":\"nobody@exchange.test\",\"kind\":\"impersonation_denied\"}");
+    operator.user("acme", "u7", false, "active");
+    String id = bind("admin@exchange.test", "nobody@exchange.test", "u7");
     await().atMost(Duration.ofSeconds(30)).until(() -> status(id).equals("err"));
     JsonNode listed =
         http.get("/admin/api/v1/bindings?status=err", ExbridgeServer.ADMIN_TOKEN)

@@ -53,6 +53,10 @@ public final class NtlmEwsTransport implements EwsTransport, AutoCloseable {
                     .setMaxConnTotal(maxConnections)
                     .build())
             .setDefaultCredentialsProvider(credentials)
+            // NTLM authenticates the connection, and every request here is the same admin account:
+            // any pooled connection may serve any request, so the handshake happens once per
+            // connection.
+            .disableConnectionState()
             .setDefaultAuthSchemeRegistry(
                 RegistryBuilder.<AuthSchemeFactory>create()
                     .register(StandardAuthScheme.NTLM, NTLMSchemeFactory.INSTANCE)
