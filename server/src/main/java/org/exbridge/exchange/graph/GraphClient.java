@@ -27,6 +27,7 @@ import org.exbridge.exchange.ExchangeException;
 import org.exbridge.exchange.ExchangeSource;
 import org.exbridge.exchange.Parallel;
 import org.exbridge.exchange.RecurrenceExpansion;
+import org.exbridge.exchange.SeriesCache;
 import org.exbridge.exchange.SourceCalendar;
 import org.exbridge.exchange.SourceEvent;
 import org.exbridge.exchange.SourcePage;
@@ -41,6 +42,10 @@ import tools.jackson.databind.json.JsonMapper;
  */
 public final class GraphClient implements ExchangeSource {
   static final int PAGE_SIZE = 100;
+
+  /** Events per delta page: fewer, larger pages; Graph allows odata.maxpagesize well above this. */
+  static final int DELTA_PAGE_SIZE = 500;
+
   static final int INSTANCES_PAGE_SIZE = 1000;
   static final int PER_MAILBOX = 4;
 
@@ -62,6 +67,7 @@ public final class GraphClient implements ExchangeSource {
   private final ClientCredentialsTokens tokens;
   private final Duration timeout;
   private final Map<String, Semaphore> perMailbox = new ConcurrentHashMap<>();
+  private final SeriesCache series;
 
   public GraphClient(
       HttpClient http,
@@ -86,6 +92,7 @@ public final class GraphClient implements ExchangeSource {
             ClientCredentialsTokens.scopeOf(this.graphUrl),
             clock);
     this.timeout = timeout;
+    this.series = new SeriesCache(clock);
   }
 
   @Override
@@ -129,7 +136,7 @@ public final class GraphClient implements ExchangeSource {
                 + "&endDateTime="
                 + enc(to.toString());
     boolean incremental = url.contains("$deltatoken=");
-    JsonNode page = get(mailbox, url, true);
+    JsonNode page = get(mailbox, url, true, DELTA_PAGE_SIZE);
     Map<String, JsonNode> singles = new LinkedHashMap<>();
     Set<String> masters = new HashSet<>();
     List<String> deleted = new ArrayList<>();
@@ -157,6 +164,10 @@ public final class GraphClient implements ExchangeSource {
         Parallel.map(
             new ArrayList<>(masters),
             masterId -> {
+              SourceEvent cached = series.recent(mailbox, masterId);
+              if (cached != null) {
+                return cached;
+              }
               JsonNode master = getOrNull(mailbox, user(mailbox) + "/events/" + enc(masterId));
               return master == null ? null : completeSeries(mailbox, master);
             })) {
@@ -182,7 +193,7 @@ public final class GraphClient implements ExchangeSource {
   }
 
   private SourcePage events(String mailbox, String url) {
-    JsonNode page = get(mailbox, url, true);
+    JsonNode page = get(mailbox, url, true, DELTA_PAGE_SIZE);
     List<JsonNode> items = new ArrayList<>();
     List<String> deleted = new ArrayList<>();
     for (JsonNode item : page.path("value")) {
@@ -215,6 +226,16 @@ public final class GraphClient implements ExchangeSource {
    */
   private SourceEvent completeSeries(String mailbox, JsonNode masterJson) {
     SourceEvent master = GraphEventReader.read(masterJson);
+    SourceEvent known = series.forMaster(mailbox, master.id(), master.changeKey());
+    if (known != null) {
+      return known;
+    }
+    SourceEvent completed = completeSeriesFresh(mailbox, master);
+    series.put(mailbox, completed.id(), completed);
+    return completed;
+  }
+
+  private SourceEvent completeSeriesFresh(String mailbox, SourceEvent master) {
     if (master.recurrence() == null) {
       return master;
     }

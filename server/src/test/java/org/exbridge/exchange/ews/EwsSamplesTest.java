@@ -99,26 +99,28 @@ class EwsSamplesTest {
               .replaceAll("(?s)<t:Items>.*</t:Items>", "<t:Items/>"));
       server.on("CalendarView", 200, view.replaceAll("(?s)<t:Items>.*</t:Items>", "<t:Items/>"));
       EwsClient client = client(server);
-      SourcePage first =
+      SourcePage page =
           client.window(
               "user@contoso.test",
               "folder",
               Instant.parse("2014-07-01T00:00:00Z"),
               Instant.parse("2014-08-01T00:00:00Z"),
               null);
-      assertThat(first.more()).isTrue();
-      SourcePage second = client.window("user@contoso.test", "folder", null, null, first.cursor());
-      assertThat(second.more()).isFalse();
+      assertThat(page.more()).isFalse();
       List<String> views =
           server.received().stream()
               .map(CannedServer.Received::body)
               .filter(b -> b.contains("CalendarView"))
               .toList();
       assertThat(views).hasSize(3);
-      assertThat(views.get(1))
-          .contains("StartDate=\"2014-07-01T00:00:00Z\"")
-          .contains("EndDate=\"2014-07-16T12:00:00Z\"");
-      assertThat(views.get(2)).contains("StartDate=\"2014-07-16T12:00:00Z\"");
+      assertThat(views.subList(1, 3))
+          .anySatisfy(
+              v ->
+                  assertThat(v)
+                      .contains("StartDate=\"2014-07-01T00:00:00Z\"")
+                      .contains("EndDate=\"2014-07-16T12:00:00Z\""));
+      assertThat(views.subList(1, 3))
+          .anySatisfy(v -> assertThat(v).contains("StartDate=\"2014-07-16T12:00:00Z\""));
     }
   }
 

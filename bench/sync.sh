@@ -1,0 +1,101 @@
+#!/usr/bin/env bash
+# Sync benchmark: (1) one 10,000-event mailbox through EWS and one through Graph, with the simulator
+# adding 20 ms to every request: time to cal_done, timespan_done and done, Exchange requests, heap;
+# (2) how many bindings one instance keeps current: N small mailboxes bound, then incremental rounds
+# counted over a minute. Usage: bench/sync.sh [events] [bindings]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+EVENTS=${1:-10000}
+BINDINGS=${2:-2000}
+SIM_PORT=${BENCH_SIM_PORT:-18291}
+PORT=${BENCH_PORT:-18281}
+TOKEN=bench-admin-token
+[ -f server/target/exbridge.jar ] && [ -f exchange-simulator/target/exchange-simulator.jar ] || ./mvnw -q -B package -DskipTests
+
+SIM=""; SERVER=""; DATA=""
+cleanup() {
+  [ -n "$SERVER" ] && { kill "$SERVER" 2>/dev/null || true; wait "$SERVER" 2>/dev/null || true; }
+  [ -n "$SIM" ] && { kill "$SIM" 2>/dev/null || true; wait "$SIM" 2>/dev/null || true; }
+  [ -n "$DATA" ] && rm -rf "$DATA"
+  SIM=""; SERVER=""; DATA=""
+}
+trap cleanup EXIT
+S=http://127.0.0.1:$SIM_PORT
+U=http://127.0.0.1:$PORT
+A="Authorization: Bearer $TOKEN"; J="Content-Type: application/json"
+field() { python3 -c "import json,sys; print(json.load(sys.stdin)$1)"; }
+now() { date +%s.%N; }
+
+start() { # mailboxes events latency interval
+  java -Xmx6g -jar exchange-simulator/target/exchange-simulator.jar --port "$SIM_PORT" --mailboxes "$1" --events "$2" \
+    --seed 1 --latency-ms "$3" > /tmp/exbridge-bench-sync-sim.log 2>&1 &
+  SIM=$!
+  DATA=$(mktemp -d)
+  EXBRIDGE_DATA_DIR="$DATA" EXBRIDGE_ADMIN_TOKEN=$TOKEN SERVER_PORT=$PORT EXBRIDGE_SYNC_INTERVAL="$4" \
+  EXBRIDGE_SYNC_POLL_INTERVAL=100ms EXBRIDGE_RATE_LIMIT_METHOD_PER_SECOND=100000 \
+  EXBRIDGE_RATE_LIMIT_METHOD_PER_MINUTE=10000000 EXBRIDGE_RATE_LIMIT_APP_PER_SECOND=100000 \
+    java -Xmx1g -jar server/target/exbridge.jar > "$DATA/server.log" 2>&1 &
+  SERVER=$!
+  for _ in $(seq 1 300); do
+    curl -sf $U/actuator/health >/dev/null && curl -sf $S/_sim/mailboxes >/dev/null && break; sleep 0.2
+  done
+  curl -sf -XPOST $U/admin/api/v1/tenants -H "$A" -H "$J" -d '{"tenant_key":"bench","name":"Bench"}' >/dev/null
+  APP=$(curl -sf -XPOST $U/admin/api/v1/tenants/bench/apps -H "$A" -H "$J" \
+    -d '{"name":"bench","scopes":["calendar:calendar","calendar:calendar:readonly"]}' | field '["app_id"]')
+  curl -sf -XPUT $U/admin/api/v1/tenants/bench/users/boss -H "$A" -H "$J" -d '{"super_admin":true}' >/dev/null
+  UT=$(curl -sf -XPOST $U/admin/api/v1/tenants/bench/users/boss/access_tokens -H "$A" -H "$J" -d "{\"app_id\":\"$APP\"}" | field '["access_token"]')
+  curl -sf -XPUT $U/admin/api/v1/tenants/bench/exchange_admin_accounts/ews@exchange.test -H "$A" -H "$J" \
+    -d "{\"protocol\":\"ews\",\"ews_url\":\"$S/EWS/Exchange.asmx\",\"username\":\"admin@exchange.test\",\"password\":\"secret\",\"auth\":\"ntlm\"}" >/dev/null
+  curl -sf -XPUT $U/admin/api/v1/tenants/bench/exchange_admin_accounts/graph@exchange.test -H "$A" -H "$J" \
+    -d "{\"protocol\":\"graph\",\"graph_url\":\"$S\",\"token_url\":\"$S/t/oauth2/v2.0/token\",\"client_id\":\"sim-client\",\"client_secret\":\"sim-secret\"}" >/dev/null
+}
+
+bind() { # admin mailbox user -> binding id
+  curl -sf -XPUT $U/admin/api/v1/tenants/bench/users/$3 -H "$A" -H "$J" -d '{}' >/dev/null
+  curl -sf -XPOST "$U/open-apis/calendar/v4/exchange_bindings?user_id_type=user_id" -H "Authorization: Bearer $UT" -H "$J" \
+    -d "{\"admin_account\":\"$1\",\"exchange_account\":\"$2\",\"user_id\":\"$3\"}" | field '["data"]["exchange_binding_id"]'
+}
+
+heap_mb() {
+  curl -sf "$U/actuator/metrics/jvm.memory.used?tag=area:heap" | python3 -c "import json,sys; print(int(json.load(sys.stdin)['measurements'][0]['value'])>>20)"
+}
+
+echo "== one $EVENTS-event mailbox, 20 ms per Exchange request"
+start 2 "$EVENTS" 20 60s
+for case in "ews@exchange.test user1@exchange.test alice" "graph@exchange.test user2@exchange.test bob"; do
+  set -- $case
+  curl -sf -XDELETE $S/_sim/requests >/dev/null
+  t0=$(now); ID=$(bind "$1" "$2" "$3"); last=doing; peak=0
+  declare -A at=()
+  while [ "$last" != done ] && [ "$last" != err ]; do
+    st=$(curl -sf "$U/open-apis/calendar/v4/exchange_bindings/$ID" -H "Authorization: Bearer $UT" | field '["data"]["status"]')
+    if [ "$st" != "$last" ]; then at[$st]=$(python3 -c "print(round($(now)-$t0,2))"); last=$st; fi
+    h=$(heap_mb); [ "$h" -gt "$peak" ] && peak=$h
+    sleep 0.1
+  done
+  requests=$(curl -sf $S/_sim/requests | field '["total"]')
+  events=$(curl -sf "$U/admin/api/v1/bindings/$ID" -H "$A" | field '["events_synced"]')
+  echo "$1 $2: cal_done ${at[cal_done]:-?} s, timespan_done ${at[timespan_done]:-?} s, done ${at[done]:-?} s (status $last);" \
+       "$events rows stored; $requests Exchange requests; server heap peak ${peak} MB (1 GB cap)"
+  unset at
+done
+cleanup
+
+[ "$BINDINGS" -gt 0 ] || exit 0
+echo "== $BINDINGS bindings of 5-event mailboxes, no added latency, one instance, rounds as often as it can"
+# The interval is 1 s so that the engine is never idle: the rounds it completes per second are
+# its capacity, and 60 times that is how many bindings it keeps within 60 s of Exchange.
+start "$BINDINGS" 5 0 1s
+t0=$(now)
+export -f bind field
+export U UT A J
+seq 1 "$BINDINGS" | xargs -P 8 -I{} bash -c 'bind ews@exchange.test "user{}@exchange.test" "u{}" >/dev/null'
+echo "bound $BINDINGS in $(python3 -c "print(round($(now)-$t0,1))") s"
+until [ "$(curl -sf "$U/admin/api/v1/bindings?status=done&limit=1000" -H "$A" | python3 -c 'import json,sys; print(len(json.load(sys.stdin)["bindings"]))')" -ge $(( BINDINGS < 1000 ? BINDINGS : 1000 )) ]; do sleep 1; done
+rounds() { curl -sf $U/actuator/prometheus | awk '/^exbridge_sync_rounds_total/ {print int($2)}'; }
+sleep 5
+r0=$(rounds); t1=$(now); sleep 60; r1=$(rounds); t2=$(now)
+rate=$(python3 -c "print(round(($r1-$r0)/($t2-$t1),1))")
+echo "incremental rounds: $(( r1 - r0 )) in 60 s = $rate per second, so one instance keeps about $(python3 -c "print(int($rate*60))") bindings within 60 s of Exchange (a round: GetFolder, SyncFolderHierarchy, one SyncFolderItems per calendar); heap $(heap_mb) MB"
+cleanup
+echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB; server, simulator and this script on the same cores"

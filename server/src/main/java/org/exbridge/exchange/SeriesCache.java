@@ -1,0 +1,56 @@
+package org.exbridge.exchange;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Series already completed (master, exceptions, deleted occurrences), so that a series whose
+ * occurrences fill many window pages is fetched once, not once per page (EWS: one GetItem of the
+ * master and its exceptions; Graph: one master GET and one /instances scan). An entry serves a
+ * master of the same change key at any time, and an occurrence stub (which carries no change key)
+ * for a short while; bounded, oldest out first.
+ */
+public final class SeriesCache {
+  private static final int MAX = 20_000;
+  private static final Duration STUB_TRUST = Duration.ofMinutes(2);
+
+  private record Cached(SourceEvent series, Instant at) {}
+
+  private final Map<String, Cached> entries =
+      new LinkedHashMap<>(1024, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Cached> eldest) {
+          return size() > MAX;
+        }
+      };
+  private final Clock clock;
+
+  public SeriesCache(Clock clock) {
+    this.clock = clock;
+  }
+
+  private static String key(String mailbox, String masterId) {
+    return mailbox + "\n" + masterId;
+  }
+
+  /** The completed series if the master is unchanged. */
+  public synchronized SourceEvent forMaster(String mailbox, String masterId, String changeKey) {
+    Cached e = entries.get(key(mailbox, masterId));
+    return e != null && changeKey != null && changeKey.equals(e.series().changeKey())
+        ? e.series()
+        : null;
+  }
+
+  /** The completed series if it was read very recently (a stub cannot tell whether it changed). */
+  public synchronized SourceEvent recent(String mailbox, String masterId) {
+    Cached e = entries.get(key(mailbox, masterId));
+    return e != null && e.at().plus(STUB_TRUST).isAfter(clock.instant()) ? e.series() : null;
+  }
+
+  public synchronized void put(String mailbox, String seriesKey, SourceEvent series) {
+    entries.put(key(mailbox, seriesKey), new Cached(series, clock.instant()));
+  }
+}
