@@ -2,13 +2,20 @@ package org.exbridge.admin;
 
 import static org.exbridge.admin.Problems.badRequest;
 
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletRequestWrapper;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
 import org.exbridge.binding.Binding;
+import org.exbridge.binding.BindingIdCodec;
 import org.exbridge.binding.BindingStatus;
 import org.exbridge.binding.Bindings;
+import org.exbridge.sync.SyncControl;
 import org.springframework.http.MediaType;
 import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
@@ -17,9 +24,9 @@ import org.springframework.web.bind.annotation.RestController;
 final class BindingsAdminController {
   private static final int MAX_LIMIT = 1000;
   private final Bindings bindings;
-  private final org.exbridge.sync.SyncControl sync;
+  private final SyncControl sync;
 
-  BindingsAdminController(Bindings bindings, org.exbridge.sync.SyncControl sync) {
+  BindingsAdminController(Bindings bindings, SyncControl sync) {
     this.bindings = bindings;
     this.sync = sync;
   }
@@ -48,15 +55,15 @@ final class BindingsAdminController {
       String phase,
       int calendarsSynced,
       int eventsSynced,
-      java.time.Instant lastSuccessfulRound,
-      java.time.Instant nextAttemptAt,
+      Instant lastSuccessfulRound,
+      Instant nextAttemptAt,
       int attempts,
       String lastErrorCode,
       String lastErrorMessage) {}
 
   @GetMapping(path = "/admin/api/v1/bindings/**", produces = MediaType.APPLICATION_JSON_VALUE)
-  ProgressView progress(jakarta.servlet.http.HttpServletRequest request) {
-    org.exbridge.binding.Binding b = binding(request, "/admin/api/v1/bindings/", "");
+  ProgressView progress(HttpServletRequest request) {
+    Binding b = binding(request, "/admin/api/v1/bindings/", "");
     var p = sync.progress(b).orElseThrow(() -> Problems.notFound("the binding has no sync job"));
     return new ProgressView(
         b.exchangeBindingId(),
@@ -76,17 +83,15 @@ final class BindingsAdminController {
         p.lastError());
   }
 
-  @org.springframework.web.bind.annotation.PostMapping(
-      path = "/admin/api/v1/bindings/**",
-      produces = MediaType.APPLICATION_JSON_VALUE)
-  ProgressView resync(jakarta.servlet.http.HttpServletRequest request) {
+  @PostMapping(path = "/admin/api/v1/bindings/**", produces = MediaType.APPLICATION_JSON_VALUE)
+  ProgressView resync(HttpServletRequest request) {
     if (!request.getRequestURI().endsWith("/resync")) {
       throw Problems.notFound("no such operation");
     }
-    org.exbridge.binding.Binding b = binding(request, "/admin/api/v1/bindings/", "/resync");
+    Binding b = binding(request, "/admin/api/v1/bindings/", "/resync");
     sync.resync(b);
     return progress(
-        new jakarta.servlet.http.HttpServletRequestWrapper(request) {
+        new HttpServletRequestWrapper(request) {
           @Override
           public String getRequestURI() {
             return "/admin/api/v1/bindings/" + b.exchangeBindingId();
@@ -98,15 +103,12 @@ final class BindingsAdminController {
    * The binding an operator path names; ids are base64 and may hold '/', so the rest of the path is
    * the id.
    */
-  private org.exbridge.binding.Binding binding(
-      jakarta.servlet.http.HttpServletRequest request, String prefix, String suffix) {
+  private Binding binding(HttpServletRequest request, String prefix, String suffix) {
     String uri = request.getRequestURI();
     String raw = uri.substring(prefix.length(), uri.length() - suffix.length());
-    String id =
-        java.net.URLDecoder.decode(
-            raw.replace("+", "%2B"), java.nio.charset.StandardCharsets.UTF_8);
+    String id = URLDecoder.decode(raw.replace("+", "%2B"), StandardCharsets.UTF_8);
     var accounts =
-        org.exbridge.binding.BindingIdCodec.decode(id)
+        BindingIdCodec.decode(id)
             .orElseThrow(() -> Problems.badRequest("not an exchange_binding_id: " + id));
     return bindings
         .byExchangeAccount(accounts.exchangeAccount())

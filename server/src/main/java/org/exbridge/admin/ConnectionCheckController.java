@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import org.exbridge.adminaccount.AdminAccount;
 import org.exbridge.adminaccount.AdminAccounts;
 import org.exbridge.binding.EmailAddress;
@@ -34,8 +35,8 @@ import org.springframework.web.bind.annotation.RestController;
 @RestController
 final class ConnectionCheckController {
   static final int MAX_EVENTS = 5000;
-  private static final java.util.Set<String> MAILBOX_CODES =
-      java.util.Set.of(
+  private static final Set<String> MAILBOX_CODES =
+      Set.of(
           "ErrorNonExistentMailbox",
           "ErrorInvalidUser",
           "MailboxNotEnabledForRESTAPI",

@@ -17,6 +17,7 @@ import org.exbridge.simulator.Simulator;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.boot.ApplicationArguments;
 import org.springframework.boot.ApplicationRunner;
+import org.springframework.core.env.Environment;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
@@ -36,7 +37,7 @@ final class DemoMode implements ApplicationRunner, DisposableBean {
   private final AdminAccounts accounts;
   private final JdbcClient jdbc;
   private final Clock clock;
-  private final org.springframework.core.env.Environment environment;
+  private final Environment environment;
   private Simulator simulator;
 
   DemoMode(
@@ -47,7 +48,7 @@ final class DemoMode implements ApplicationRunner, DisposableBean {
       AdminAccounts accounts,
       JdbcClient jdbc,
       Clock clock,
-      org.springframework.core.env.Environment environment) {
+      Environment environment) {
     this.tenants = tenants;
     this.apps = apps;
     this.users = users;

@@ -3,9 +3,13 @@ package org.exbridge.binding;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.exbridge.directory.Times;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
+import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
@@ -14,9 +18,9 @@ public class Bindings {
   private static final String COLUMNS =
       "id, tenant_key, admin_account, exchange_account, user_id, status, reason, created_at, updated_at";
   private final JdbcClient jdbc;
-  private final org.springframework.jdbc.core.JdbcTemplate template;
+  private final JdbcTemplate template;
 
-  Bindings(JdbcClient jdbc, org.springframework.jdbc.core.JdbcTemplate template) {
+  Bindings(JdbcClient jdbc, JdbcTemplate template) {
     this.jdbc = jdbc;
     this.template = template;
   }
@@ -61,19 +65,18 @@ public class Bindings {
    * stays.
    */
   public void advance(long id, BindingStatus status, Instant now) {
-    List<String> below = new java.util.ArrayList<>();
+    List<String> below = new ArrayList<>();
     for (BindingStatus s : BindingStatus.values()) {
       if (s.ordinal() < status.ordinal()) {
         below.add(s.wire());
       }
     }
     below.remove(BindingStatus.ERR.wire());
-    org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate named =
-        new org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate(template);
+    NamedParameterJdbcTemplate named = new NamedParameterJdbcTemplate(template);
     named.update(
         "update exchange_binding set status = :status, reason = null, updated_at = :now where id = :id"
             + " and status in (:below)",
-        new org.springframework.jdbc.core.namedparam.MapSqlParameterSource()
+        new MapSqlParameterSource()
             .addValue("status", status.wire())
             .addValue("now", Times.sql(now))
             .addValue("id", id)

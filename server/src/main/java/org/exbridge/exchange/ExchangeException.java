@@ -1,5 +1,7 @@
 package org.exbridge.exchange;
 
+import java.io.IOException;
+import java.net.http.HttpTimeoutException;
 import java.time.Duration;
 
 /**
@@ -38,8 +40,8 @@ public final class ExchangeException extends RuntimeException {
   /**
    * A request that did not get an answer: a timeout or a connection failure, both worth retrying.
    */
-  public static ExchangeException unreachable(String server, java.io.IOException e) {
-    if (e instanceof java.net.http.HttpTimeoutException) {
+  public static ExchangeException unreachable(String server, IOException e) {
+    if (e instanceof HttpTimeoutException) {
       return new ExchangeException(Kind.RETRYABLE, "timeout", server + " did not answer in time");
     }
     return new ExchangeException(

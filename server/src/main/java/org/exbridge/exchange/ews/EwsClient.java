@@ -6,6 +6,7 @@ import static org.exbridge.exchange.ews.XmlNode.T;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
@@ -54,7 +55,7 @@ public final class EwsClient implements ExchangeSource {
 
   private final EwsTransport transport;
   private final Semaphore concurrency;
-  private final SeriesCache series = new SeriesCache(java.time.Clock.systemUTC());
+  private final SeriesCache series = new SeriesCache(Clock.systemUTC());
 
   public EwsClient(EwsTransport transport, int maxConcurrentRequests) {
     this.transport = transport;
