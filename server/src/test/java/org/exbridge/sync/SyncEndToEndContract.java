@@ -26,7 +26,9 @@ import tools.jackson.databind.JsonNode;
  * equal to the truth.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class SyncEndToEndIT {
+abstract class SyncEndToEndContract {
+  abstract Database database();
+
   private static final String PATH = "/open-apis/calendar/v4/exchange_bindings";
   private Simulator sim;
   private SimulatorFixture fx;
