@@ -20,6 +20,8 @@ public class CalendarReads {
           + " status, organizer_name, organizer_email, attendees, reminder_minutes, meeting_url, deleted_occurrences,"
           + " deleted, change_seq, created_at";
 
+  private static final String CALENDAR_COLUMNS_C =
+      "c." + String.join(", c.", CalendarStore.CALENDAR_COLUMNS.split(",\\s*"));
   private final JdbcClient jdbc;
 
   CalendarReads(JdbcClient jdbc) {
@@ -33,51 +35,27 @@ public class CalendarReads {
   public List<StoredCalendar> calendarsOf(
       String tenantKey, String userId, long afterId, int limit) {
     return jdbc.sql(
-            "select c.id, c.calendar_id, c.binding_id, c.exchange_id, c.summary, c.color, c.is_default, c.writable,"
-                + " c.window_cursor, c.window_done, c.full_cursor, c.full_done from synced_calendar c"
+            "select "
+                + CALENDAR_COLUMNS_C
+                + " from synced_calendar c"
                 + " join exchange_binding b on b.id = c.binding_id where b.tenant_key = ? and b.user_id = ? and c.id > ?"
                 + " order by c.id limit ?")
         .params(tenantKey, userId, afterId, limit)
-        .query(
-            (rs, n) ->
-                new StoredCalendar(
-                    rs.getLong("id"),
-                    rs.getString("calendar_id"),
-                    rs.getLong("binding_id"),
-                    rs.getString("exchange_id"),
-                    rs.getString("summary"),
-                    rs.getString("color"),
-                    rs.getBoolean("is_default"),
-                    rs.getBoolean("writable"),
-                    rs.getString("window_cursor"),
-                    rs.getBoolean("window_done"),
-                    rs.getString("full_cursor"),
-                    rs.getBoolean("full_done")))
+        .query(CalendarStore::calendar)
         .list();
   }
 
   public Optional<Owned> owned(String calendarId) {
     return jdbc.sql(
-            "select c.id, c.calendar_id, c.binding_id, c.exchange_id, c.summary, c.color, c.is_default, c.writable,"
-                + " c.window_cursor, c.window_done, c.full_cursor, c.full_done, b.tenant_key, b.user_id from synced_calendar c"
+            "select "
+                + CALENDAR_COLUMNS_C
+                + ", b.tenant_key, b.user_id from synced_calendar c"
                 + " join exchange_binding b on b.id = c.binding_id where c.calendar_id = ?")
         .param(calendarId)
         .query(
             (rs, n) ->
                 new Owned(
-                    new StoredCalendar(
-                        rs.getLong("id"),
-                        rs.getString("calendar_id"),
-                        rs.getLong("binding_id"),
-                        rs.getString("exchange_id"),
-                        rs.getString("summary"),
-                        rs.getString("color"),
-                        rs.getBoolean("is_default"),
-                        rs.getBoolean("writable"),
-                        rs.getString("window_cursor"),
-                        rs.getBoolean("window_done"),
-                        rs.getString("full_cursor"),
-                        rs.getBoolean("full_done")),
+                    CalendarStore.calendar(rs, n),
                     rs.getString("tenant_key"),
                     rs.getString("user_id")))
         .optional();

@@ -29,7 +29,7 @@ import org.springframework.transaction.support.TransactionTemplate;
  */
 @Repository
 public class CalendarStore {
-  private static final String CALENDAR_COLUMNS =
+  static final String CALENDAR_COLUMNS =
       "id, calendar_id, binding_id, exchange_id, summary, color, is_default, writable, window_cursor, window_done,"
           + " full_cursor, full_done";
   private static final String UPDATE_EVENT =
@@ -358,7 +358,7 @@ public class CalendarStore {
     return new Counts(calendars, events);
   }
 
-  private static StoredCalendar calendar(ResultSet rs, int row) throws SQLException {
+  static StoredCalendar calendar(ResultSet rs, int row) throws SQLException {
     return new StoredCalendar(
         rs.getLong("id"),
         rs.getString("calendar_id"),
