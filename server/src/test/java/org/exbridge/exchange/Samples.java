@@ -1,37 +1,29 @@
 package org.exbridge.exchange;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import java.nio.charset.StandardCharsets;
 
-/** The real protocol responses in {@code ../shared/exchange-samples/}. */
+/**
+ * Real protocol responses, kept as test resources ({@code exchange-samples/}, origins in its
+ * SOURCES.md; copied from the project's shared samples so a fresh clone tests on its own).
+ */
 public final class Samples {
   private Samples() {}
 
-  public static Path folder() {
-    for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
-      Path candidate = dir.resolveSibling("shared").resolve("exchange-samples");
-      if (Files.isDirectory(candidate)) {
-        return candidate;
-      }
-      Path inside = dir.resolve("shared").resolve("exchange-samples");
-      if (Files.isDirectory(inside)) {
-        return inside;
-      }
-    }
-    throw new IllegalStateException("shared/exchange-samples not found beside the project");
-  }
-
   public static byte[] bytes(String name) {
-    try {
-      return Files.readAllBytes(folder().resolve(name));
+    try (InputStream in = Samples.class.getResourceAsStream("/exchange-samples/" + name)) {
+      if (in == null) {
+        throw new IllegalStateException("no sample " + name);
+      }
+      return in.readAllBytes();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
   }
 
   public static String text(String name) {
-    return new String(bytes(name), java.nio.charset.StandardCharsets.UTF_8);
+    return new String(bytes(name), StandardCharsets.UTF_8);
   }
 }
