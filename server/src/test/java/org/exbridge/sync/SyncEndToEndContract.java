@@ -157,6 +157,14 @@ abstract class SyncEndToEndContract {
     assertThat(List.of("doing", "cal_done", "timespan_done", "done")).containsSubsequence(seen);
     assertThat(seen).endsWith("done");
     assertThat(storedEvents("user1@exchange.test")).isEqualTo(truth("user1@exchange.test"));
+    await()
+        .atMost(Duration.ofSeconds(15))
+        .untilAsserted(
+            () ->
+                assertThat(http.get("/actuator/prometheus", null).body())
+                    .containsPattern("exbridge_bindings\\{[^}]*status=\"done\"[^}]*\\} [1-9]")
+                    .contains("exbridge_sync_lag_seconds")
+                    .contains("exbridge_sync_rounds_total"));
   }
 
   @Test
