@@ -81,44 +81,9 @@ class CalendarReadApiIT {
     operator.user("acme", "alice", false, "active");
     operator.user("acme", "bob", false, "active");
     String boss = operator.userToken("acme", "boss", app.appId());
-    http.json(
-        "PUT",
-        "/admin/api/v1/tenants/acme/exchange_admin_accounts/admin@exchange.test",
-        ExbridgeServer.ADMIN_TOKEN,
-        Map.of(
-            "protocol",
-            "ews",
-            "ews_url",
-            sim.baseUrl() + "/EWS/Exchange.asmx",
-            "username",
-            "admin@exchange.test",
-            "password",
-            "secret",
-            "auth",
-            "basic"));
-    Http.Reply created =
-        http.json(
-            "POST",
-            "/open-apis/calendar/v4/exchange_bindings?user_id_type=user_id",
-            boss,
-            Map.of(
-                "admin_account",
-                "admin@exchange.test",
-                "exchange_account",
-                MAILBOX,
-                "user_id",
-                "alice"));
-    String id = created.json().get("data").get("exchange_binding_id").asString();
-    await()
-        .atMost(Duration.ofSeconds(60))
-        .until(
-            () ->
-                http.get("/open-apis/calendar/v4/exchange_bindings/" + id, boss)
-                    .json()
-                    .get("data")
-                    .get("status")
-                    .asString()
-                    .equals("done"));
+    operator.simulatorEwsAccount("acme", "admin@exchange.test", sim.baseUrl(), "basic");
+    String id = operator.bind(boss, "admin@exchange.test", MAILBOX, "alice");
+    await().atMost(Duration.ofSeconds(60)).until(() -> operator.status(boss, id).equals("done"));
     sdk = Client.newBuilder(app.appId(), app.appSecret()).openBaseUrl(server.baseUrl()).build();
     asAlice =
         RequestOptions.newBuilder()

@@ -48,23 +48,7 @@ class CrashAndClusterIT {
     Operator.AppCredentials app = operator.app("acme", Operator.ALL_SCOPES);
     operator.user("acme", "boss", true, "active");
     users.forEach(u -> operator.user("acme", u, false, "active"));
-    Http.Reply put =
-        http.json(
-            "PUT",
-            "/admin/api/v1/tenants/acme/exchange_admin_accounts/admin@exchange.test",
-            ExbridgeServer.ADMIN_TOKEN,
-            Map.of(
-                "protocol",
-                "ews",
-                "ews_url",
-                sim.baseUrl() + "/EWS/Exchange.asmx",
-                "username",
-                "admin@exchange.test",
-                "password",
-                "secret",
-                "auth",
-                "basic"));
-    assertThat(put.status()).as(put.body()).isEqualTo(200);
+    operator.simulatorEwsAccount("acme", "admin@exchange.test", sim.baseUrl(), "basic");
     return new Tenant(http, operator.userToken("acme", "boss", app.appId()));
   }
 

@@ -60,47 +60,11 @@ class StoreMatchesTruthIT {
         operator.user("acme", "boss", true, "active");
         operator.user("acme", "alice", false, "active");
         String boss = operator.userToken("acme", "boss", app.appId());
-        http.json(
-            "PUT",
-            "/admin/api/v1/tenants/acme/exchange_admin_accounts/admin@exchange.test",
-            ExbridgeServer.ADMIN_TOKEN,
-            Map.of(
-                "protocol",
-                "ews",
-                "ews_url",
-                sim.baseUrl() + "/EWS/Exchange.asmx",
-                "username",
-                "admin@exchange.test",
-                "password",
-                "secret",
-                "auth",
-                "basic"));
-        String id =
-            http.json(
-                    "POST",
-                    "/open-apis/calendar/v4/exchange_bindings?user_id_type=user_id",
-                    boss,
-                    Map.of(
-                        "admin_account",
-                        "admin@exchange.test",
-                        "exchange_account",
-                        MAILBOX,
-                        "user_id",
-                        "alice"))
-                .json()
-                .get("data")
-                .get("exchange_binding_id")
-                .asString();
+        operator.simulatorEwsAccount("acme", "admin@exchange.test", sim.baseUrl(), "basic");
+        String id = operator.bind(boss, "admin@exchange.test", MAILBOX, "alice");
         await()
             .atMost(Duration.ofSeconds(120))
-            .until(
-                () ->
-                    http.get("/open-apis/calendar/v4/exchange_bindings/" + id, boss)
-                        .json()
-                        .get("data")
-                        .get("status")
-                        .asString()
-                        .equals("done"));
+            .until(() -> operator.status(boss, id).equals("done"));
 
         Map<String, Map<String, Object>> rows = new HashMap<>();
         for (Map<String, Object> row :

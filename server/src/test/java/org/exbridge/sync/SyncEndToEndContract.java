@@ -66,40 +66,8 @@ abstract class SyncEndToEndContract {
       operator.user("acme", "u" + i, false, "active");
     }
     bossToken = operator.userToken("acme", "boss", appId);
-    Http.Reply put =
-        http.json(
-            "PUT",
-            "/admin/api/v1/tenants/acme/exchange_admin_accounts/admin@exchange.test",
-            ExbridgeServer.ADMIN_TOKEN,
-            Map.of(
-                "protocol",
-                "ews",
-                "ews_url",
-                sim.baseUrl() + "/EWS/Exchange.asmx",
-                "username",
-                "admin@exchange.test",
-                "password",
-                "secret",
-                "auth",
-                "ntlm"));
-    assertThat(put.status()).as(put.body()).isEqualTo(200);
-    put =
-        http.json(
-            "PUT",
-            "/admin/api/v1/tenants/acme/exchange_admin_accounts/graph@exchange.test",
-            ExbridgeServer.ADMIN_TOKEN,
-            Map.of(
-                "protocol",
-                "graph",
-                "graph_url",
-                sim.baseUrl(),
-                "token_url",
-                sim.baseUrl() + "/t/oauth2/v2.0/token",
-                "client_id",
-                "sim-client",
-                "client_secret",
-                "sim-secret"));
-    assertThat(put.status()).as(put.body()).isEqualTo(200);
+    operator.simulatorEwsAccount("acme", "admin@exchange.test", sim.baseUrl(), "ntlm");
+    operator.simulatorGraphAccount("acme", "graph@exchange.test", sim.baseUrl());
   }
 
   @AfterAll
@@ -109,18 +77,11 @@ abstract class SyncEndToEndContract {
   }
 
   private String bind(String admin, String mailbox, String userId) {
-    Http.Reply created =
-        http.json(
-            "POST",
-            PATH + "?user_id_type=user_id",
-            bossToken,
-            Map.of("admin_account", admin, "exchange_account", mailbox, "user_id", userId));
-    assertThat(created.status()).as(created.body()).isEqualTo(200);
-    return created.json().get("data").get("exchange_binding_id").asString();
+    return operator.bind(bossToken, admin, mailbox, userId);
   }
 
   private String status(String id) {
-    return http.get(PATH + "/" + id, bossToken).json().get("data").get("status").asString();
+    return operator.status(bossToken, id);
   }
 
   private int storedEvents(String mailbox) {

@@ -96,6 +96,76 @@ public final class Operator {
         200);
   }
 
+  /** Points an admin account at a simulator's EWS endpoint ({@code basic} or {@code ntlm}). */
+  public JsonNode simulatorEwsAccount(
+      String tenantKey, String adminAccount, String simulatorUrl, String auth) {
+    return ok(
+        http.json(
+            "PUT",
+            "/admin/api/v1/tenants/" + tenantKey + "/exchange_admin_accounts/" + adminAccount,
+            ExbridgeServer.ADMIN_TOKEN,
+            Map.of(
+                "protocol",
+                "ews",
+                "ews_url",
+                simulatorUrl + "/EWS/Exchange.asmx",
+                "username",
+                "admin@exchange.test",
+                "password",
+                "secret",
+                "auth",
+                auth)),
+        200);
+  }
+
+  /** Points an admin account at a simulator's Graph endpoint and its token endpoint. */
+  public JsonNode simulatorGraphAccount(
+      String tenantKey, String adminAccount, String simulatorUrl) {
+    return ok(
+        http.json(
+            "PUT",
+            "/admin/api/v1/tenants/" + tenantKey + "/exchange_admin_accounts/" + adminAccount,
+            ExbridgeServer.ADMIN_TOKEN,
+            Map.of(
+                "protocol",
+                "graph",
+                "graph_url",
+                simulatorUrl,
+                "token_url",
+                simulatorUrl + "/t/oauth2/v2.0/token",
+                "client_id",
+                "sim-client",
+                "client_secret",
+                "sim-secret")),
+        200);
+  }
+
+  /** Binds a mailbox to a user (by user_id) as the super admin; the exchange_binding_id. */
+  public String bind(String superAdminToken, String adminAccount, String mailbox, String userId) {
+    return ok(
+            http.json(
+                "POST",
+                "/open-apis/calendar/v4/exchange_bindings?user_id_type=user_id",
+                superAdminToken,
+                Map.of(
+                    "admin_account", adminAccount, "exchange_account", mailbox, "user_id", userId)),
+            200)
+        .get("data")
+        .get("exchange_binding_id")
+        .asString();
+  }
+
+  /** A binding's sync status, as the open API reports it. */
+  public String status(String superAdminToken, String exchangeBindingId) {
+    return ok(
+            http.get(
+                "/open-apis/calendar/v4/exchange_bindings/" + exchangeBindingId, superAdminToken),
+            200)
+        .get("data")
+        .get("status")
+        .asString();
+  }
+
   private static JsonNode ok(Http.Reply reply, int status) {
     assertThat(reply.status()).as(reply.body()).isEqualTo(status);
     return reply.json();
