@@ -158,8 +158,18 @@ final class GraphService {
       if (c == null) {
         return notFound();
       }
+      java.util.Set<String> types;
+      try {
+        types = typeFilter(request.query().get("$filter"));
+      } catch (IllegalArgumentException e) {
+        return error(400, "BadRequest", "Invalid filter clause: " + e.getMessage());
+      }
       List<ObjectNode> all = new ArrayList<>();
       c.events.values().stream()
+          .filter(
+              e ->
+                  types == null
+                      || types.contains(e.recurring() ? "seriesMaster" : "singleInstance"))
           .sorted(Comparator.comparingLong(e -> e.number))
           .forEach(e -> all.add(GraphItems.full(mailbox, e, null, zone(request))));
       return page(all, request, pageSize(request));
@@ -186,6 +196,29 @@ final class GraphService {
       return ok(GraphItems.full(mailbox, e, null, zone(request)));
     }
     return error(400, "BadRequest", "Unsupported request: " + rest);
+  }
+
+  private static final Pattern TYPE_EQ =
+      Pattern.compile(
+          "\\(?\\s*type\\s+eq\\s+'(singleInstance|seriesMaster|occurrence|exception)'\\s*\\)?");
+
+  /**
+   * The event types a {@code $filter} of {@code type eq '...'} clauses joined by {@code or} keeps
+   * (null: no filter). Other filters are refused, not ignored, so a client relying on one notices.
+   */
+  static java.util.Set<String> typeFilter(String filter) {
+    if (filter == null || filter.isBlank()) {
+      return null;
+    }
+    java.util.Set<String> types = new java.util.HashSet<>();
+    for (String clause : filter.trim().split("\\s+or\\s+")) {
+      Matcher m = TYPE_EQ.matcher(clause.trim());
+      if (!m.matches()) {
+        throw new IllegalArgumentException(filter);
+      }
+      types.add(m.group(1));
+    }
+    return types;
   }
 
   private Reply calendars(SimMailbox mailbox, Request request) {

@@ -29,6 +29,8 @@ import org.springframework.transaction.support.TransactionTemplate;
  */
 @Repository
 public class CalendarStore {
+  private static final int LOOKUP_CHUNK = 1000;
+
   static final String CALENDAR_COLUMNS =
       "id, calendar_id, binding_id, exchange_id, summary, color, is_default, writable, window_cursor, window_done,"
           + " full_cursor, full_done";
@@ -211,24 +213,14 @@ public class CalendarStore {
     List<String> ids = events.stream().map(SourceEvent::id).distinct().toList();
     Map<String, Existing> existing = new HashMap<>();
     Map<String, List<Existing>> exceptionsByMaster = new HashMap<>();
-    named.query(
-        "select id, exchange_id, event_id, change_key, deleted, master_exchange_id from synced_event"
-            + " where calendar_pk = :calendar and (exchange_id in (:ids) or master_exchange_id in (:ids))",
-        new MapSqlParameterSource().addValue("calendar", calendarPk).addValue("ids", ids),
-        (ResultSet rs) -> {
-          Existing e =
-              new Existing(
-                  rs.getLong("id"),
-                  rs.getString("exchange_id"),
-                  rs.getString("event_id"),
-                  rs.getString("change_key"),
-                  rs.getBoolean("deleted"),
-                  rs.getString("master_exchange_id"));
-          existing.put(rs.getString("exchange_id"), e);
-          if (e.masterExchangeId() != null) {
-            exceptionsByMaster.computeIfAbsent(e.masterExchangeId(), k -> new ArrayList<>()).add(e);
-          }
-        });
+    // Two indexed lookups (an OR of the two would make H2 scan), in chunks that keep within every
+    // driver's limit on bind parameters.
+    for (int from = 0; from < ids.size(); from += LOOKUP_CHUNK) {
+      List<String> chunk = ids.subList(from, Math.min(ids.size(), from + LOOKUP_CHUNK));
+      for (String column : List.of("exchange_id", "master_exchange_id")) {
+        lookUp(calendarPk, column, chunk, existing, exceptionsByMaster);
+      }
+    }
     List<Object[]> inserts = new ArrayList<>();
     List<Object[]> updates = new ArrayList<>();
     List<Object[]> seen = new ArrayList<>();
@@ -277,6 +269,38 @@ public class CalendarStore {
               + " updated_at = ? where id = ?",
           gone);
     }
+  }
+
+  private void lookUp(
+      long calendarPk,
+      String column,
+      List<String> ids,
+      Map<String, Existing> existing,
+      Map<String, List<Existing>> exceptionsByMaster) {
+    // By the id alone, so that H2 looks the list up in the id's index (with the calendar in the
+    // condition it scans the calendar instead); rows of another calendar are skipped here.
+    named.query(
+        "select id, calendar_pk, exchange_id, event_id, change_key, deleted, master_exchange_id"
+            + " from synced_event where "
+            + column
+            + " in (:ids)",
+        new MapSqlParameterSource().addValue("ids", ids),
+        (ResultSet rs) -> {
+          if (rs.getLong("calendar_pk") != calendarPk) {
+            return;
+          }
+          Existing e =
+              new Existing(
+                  rs.getLong("id"),
+                  rs.getString("exchange_id"),
+                  rs.getString("event_id"),
+                  rs.getString("change_key"),
+                  rs.getBoolean("deleted"),
+                  rs.getString("master_exchange_id"));
+          if (existing.putIfAbsent(e.exchangeId(), e) == null && e.masterExchangeId() != null) {
+            exceptionsByMaster.computeIfAbsent(e.masterExchangeId(), k -> new ArrayList<>()).add(e);
+          }
+        });
   }
 
   private void markDeleted(long calendarPk, String exchangeId, Instant now) {

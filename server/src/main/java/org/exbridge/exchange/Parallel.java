@@ -7,6 +7,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * Runs independent Exchange requests on virtual threads and gives back their results in order; the
@@ -14,6 +15,17 @@ import java.util.function.Function;
  */
 public final class Parallel {
   private Parallel() {}
+
+  /** Two results computed at once. */
+  public record Both<A, B>(A first, B second) {}
+
+  /** Runs both at once; the first {@link ExchangeException} is rethrown as it was. */
+  public static <A, B> Both<A, B> both(Supplier<A> first, Supplier<B> second) {
+    List<Object> out = map(List.<Supplier<?>>of(first, second), Supplier::get);
+    @SuppressWarnings("unchecked")
+    Both<A, B> both = new Both<>((A) out.get(0), (B) out.get(1));
+    return both;
+  }
 
   /**
    * {@code work} applied to each input; the first {@link ExchangeException} is rethrown as it was.

@@ -4,7 +4,13 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Function;
 import org.exbridge.adminaccount.AdminAccounts;
 import org.exbridge.binding.Binding;
 import org.exbridge.binding.BindingStatus;
@@ -74,6 +80,7 @@ final class BindingSync {
       String mailbox = binding.exchangeAccount();
       long id = binding.id();
       int budget = settings.pagesPerStep();
+      Ahead ahead = null;
       while (budget > 0 && !stopping.getAsBoolean()) {
         switch (phase) {
           case SyncJobs.CALENDARS -> {
@@ -90,13 +97,20 @@ final class BindingSync {
               continue;
             }
             Instant now = clock.instant();
-            SourcePage page =
-                source.window(
-                    mailbox,
-                    current.exchangeId(),
-                    now.minus(settings.windowPast()),
-                    now.plus(settings.windowFuture()),
-                    current.windowCursor());
+            Instant from = now.minus(settings.windowPast());
+            Instant to = now.plus(settings.windowFuture());
+            String calendarId = current.exchangeId();
+            SourcePage page = ahead == null ? null : ahead.take(current, current.windowCursor());
+            if (page == null) {
+              page = source.window(mailbox, calendarId, from, to, current.windowCursor());
+            }
+            ahead =
+                page.more() && budget > 1
+                    ? Ahead.read(
+                        current,
+                        page.cursor(),
+                        c -> source.window(mailbox, calendarId, from, to, c))
+                    : null;
             store.applyPage(current, CalendarStore.Read.WINDOW, page, job.generation());
             metrics.page(page.events().size());
             budget--;
@@ -109,7 +123,20 @@ final class BindingSync {
               metrics.round();
               return success(SyncJobs.INCREMENTAL, clock.instant().plus(settings.interval()), job);
             }
-            readAllPage(source, mailbox, current, job.generation());
+            String calendarId = current.exchangeId();
+            SourcePage page = ahead == null ? null : ahead.take(current, current.fullCursor());
+            if (page == null) {
+              page = source.all(mailbox, calendarId, current.fullCursor());
+            }
+            ahead =
+                page.more() && budget > 1
+                    ? Ahead.read(current, page.cursor(), c -> source.all(mailbox, calendarId, c))
+                    : null;
+            store.applyPage(current, CalendarStore.Read.FULL, page, job.generation());
+            metrics.page(page.events().size());
+            if (!page.more()) {
+              store.sweep(current.id(), job.generation());
+            }
             budget--;
           }
           case SyncJobs.INCREMENTAL -> {
@@ -169,13 +196,31 @@ final class BindingSync {
     }
   }
 
-  private void readAllPage(
-      ExchangeSource source, String mailbox, StoredCalendar calendar, int generation) {
-    SourcePage page = source.all(mailbox, calendar.exchangeId(), calendar.fullCursor());
-    store.applyPage(calendar, CalendarStore.Read.FULL, page, generation);
-    metrics.page(page.events().size());
-    if (!page.more()) {
-      store.sweep(calendar.id(), generation);
+  /**
+   * The next page of a read, requested while the current one is written, so that Exchange's latency
+   * and the database's writes overlap. Used only if the next page asked for is this one.
+   */
+  private record Ahead(long calendarPk, String cursor, CompletableFuture<SourcePage> page) {
+    private static final Executor VIRTUAL = Executors.newVirtualThreadPerTaskExecutor();
+
+    static Ahead read(StoredCalendar calendar, String cursor, Function<String, SourcePage> read) {
+      return new Ahead(
+          calendar.id(), cursor, CompletableFuture.supplyAsync(() -> read.apply(cursor), VIRTUAL));
+    }
+
+    /** The page if it is the one wanted; the fault it met is thrown here, as if read now. */
+    SourcePage take(StoredCalendar calendar, String wanted) {
+      if (calendar.id() != calendarPk || !Objects.equals(cursor, wanted)) {
+        return null;
+      }
+      try {
+        return page.join();
+      } catch (CompletionException e) {
+        if (e.getCause() instanceof RuntimeException r) {
+          throw r;
+        }
+        throw e;
+      }
     }
   }
 

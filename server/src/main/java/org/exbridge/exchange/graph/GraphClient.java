@@ -13,7 +13,9 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -31,6 +33,7 @@ import org.exbridge.exchange.SeriesCache;
 import org.exbridge.exchange.SourceCalendar;
 import org.exbridge.exchange.SourceEvent;
 import org.exbridge.exchange.SourcePage;
+import org.exbridge.exchange.tz.WindowsZones;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -49,11 +52,18 @@ public final class GraphClient implements ExchangeSource {
   static final int INSTANCES_PAGE_SIZE = 1000;
   static final int PER_MAILBOX = 4;
 
+  /** Occurrences of one series expanded at most (a daily series over 270 years). */
+  static final int MAX_EXPANDED = 100_000;
+
   /**
-   * How far past its start a series is searched for deleted occurrences (v1.0 lists none, so they
-   * are the gaps among its instances); a deletion further out than this is not seen.
+   * How much of a series is scanned for exceptions and deleted occurrences (v1.0 lists neither, so
+   * deletions are the gaps among its instances): two years from its start, or from a year ago for a
+   * series that started earlier, so that an old weekly meeting is right where it matters. What lies
+   * outside is not seen through Graph.
    */
   static final Duration SERIES_HORIZON = Duration.ofDays(2 * 366);
+
+  static final Duration SERIES_HISTORY = Duration.ofDays(366);
 
   /** The instance fields read: enough to find gaps and to read exceptions whole. */
   static final String INSTANCE_FIELDS =
@@ -68,6 +78,7 @@ public final class GraphClient implements ExchangeSource {
   private final Duration timeout;
   private final Map<String, Semaphore> perMailbox = new ConcurrentHashMap<>();
   private final SeriesCache series;
+  private final Clock clock;
 
   public GraphClient(
       HttpClient http,
@@ -93,6 +104,7 @@ public final class GraphClient implements ExchangeSource {
             clock);
     this.timeout = timeout;
     this.series = new SeriesCache(clock);
+    this.clock = clock;
   }
 
   @Override
@@ -122,60 +134,206 @@ public final class GraphClient implements ExchangeSource {
     return out;
   }
 
+  /**
+   * The whole window in one call: every {@code calendarView/delta} page, and beside it the
+   * calendar's series masters listed with {@code $filter=type eq 'seriesMaster'} (a few requests,
+   * where one GET per series would be thousands). Each series comes with what the view shows of it:
+   * its exceptions in the window, and as deleted occurrences the expected starts the view did not
+   * return. Such a series is partial: its change key is left null, so the full read, which
+   * completes every series from {@code /instances}, replaces it.
+   */
   @Override
   public SourcePage window(
       String mailbox, String calendarId, Instant from, Instant to, String cursor) {
-    String url =
-        cursor != null
-            ? cursor
-            : user(mailbox)
-                + "/calendars/"
-                + enc(calendarId)
-                + "/calendarView/delta?startDateTime="
-                + enc(from.toString())
-                + "&endDateTime="
-                + enc(to.toString());
-    boolean incremental = url.contains("$deltatoken=");
-    JsonNode page = get(mailbox, url, true, DELTA_PAGE_SIZE);
-    Map<String, JsonNode> singles = new LinkedHashMap<>();
-    Set<String> masters = new HashSet<>();
-    List<String> deleted = new ArrayList<>();
-    for (JsonNode item : page.path("value")) {
-      String id = item.path("id").asString();
-      if (item.has("@removed")) {
-        // Deleted, or only moved out of the window: only a deletion is reported as one.
-        if (incremental && !exists(mailbox, id)) {
-          deleted.add(id);
+    Parallel.Both<WindowView, Map<String, JsonNode>> read =
+        Parallel.both(
+            () -> readView(mailbox, calendarId, from, to), () -> listMasters(mailbox, calendarId));
+    WindowView view = read.first();
+    Map<String, JsonNode> masters = read.second();
+    List<SourceEvent> events = new ArrayList<>(view.singles);
+    List<String> missing =
+        view.seriesIds().stream().filter(id -> !masters.containsKey(id)).toList();
+    // Created after the listing was read: fetched one by one.
+    for (JsonNode master :
+        Parallel.map(missing, id -> getOrNull(mailbox, user(mailbox) + "/events/" + enc(id)))) {
+      if (master != null) {
+        masters.put(master.path("id").asString(), master);
+      }
+    }
+    for (String masterId : view.seriesIds()) {
+      JsonNode master = masters.get(masterId);
+      if (master != null) {
+        events.add(view.series(GraphEventReader.read(master), from, to));
+      }
+    }
+    return new SourcePage(events, List.of(), view.deltaLink, false);
+  }
+
+  private WindowView readView(String mailbox, String calendarId, Instant from, Instant to) {
+    WindowView view = new WindowView();
+    String next =
+        user(mailbox)
+            + "/calendars/"
+            + enc(calendarId)
+            + "/calendarView/delta?startDateTime="
+            + enc(from.toString())
+            + "&endDateTime="
+            + enc(to.toString());
+    while (next != null) {
+      JsonNode page = get(mailbox, next, true, DELTA_PAGE_SIZE);
+      for (JsonNode item : page.path("value")) {
+        if (!item.has("@removed")) {
+          view.add(item);
         }
-        continue;
       }
+      next = page.path("@odata.nextLink").asString(null);
+      view.deltaLink = page.path("@odata.deltaLink").asString(view.deltaLink);
+    }
+    return view;
+  }
+
+  private Map<String, JsonNode> listMasters(String mailbox, String calendarId) {
+    Map<String, JsonNode> out = new ConcurrentHashMap<>();
+    String next =
+        user(mailbox)
+            + "/calendars/"
+            + enc(calendarId)
+            + "/events?$filter="
+            + enc("type eq 'seriesMaster'")
+            + "&$top="
+            + DELTA_PAGE_SIZE;
+    while (next != null) {
+      JsonNode page = get(mailbox, next, true, DELTA_PAGE_SIZE);
+      for (JsonNode master : page.path("value")) {
+        out.put(master.path("id").asString(), master);
+      }
+      next = page.path("@odata.nextLink").asString(null);
+    }
+    return out;
+  }
+
+  /** What a calendar view shows: singles whole, and per series its occurrences and exceptions. */
+  private static final class WindowView {
+    /** An occurrence's original start as the view gives it: local time in a named zone. */
+    private record Seen(LocalDateTime local, ZoneId in) {}
+
+    final List<SourceEvent> singles = new ArrayList<>();
+    final Map<String, List<Seen>> occurrences = new LinkedHashMap<>();
+    final Map<String, List<SourceEvent>> exceptions = new LinkedHashMap<>();
+    String deltaLink;
+
+    void add(JsonNode item) {
       String type = item.path("type").asString("singleInstance");
-      if (type.equals("occurrence") || type.equals("exception")) {
-        masters.add(item.path("seriesMasterId").asString());
-      } else if (type.equals("seriesMaster")) {
-        masters.add(id);
-      } else {
-        singles.put(id, item);
+      switch (type) {
+        case "occurrence" -> {
+          // A stub: id, series, start and end; an unchanged occurrence starts where it was due.
+          JsonNode start = item.path("start");
+          occurrences
+              .computeIfAbsent(item.path("seriesMasterId").asString(), k -> new ArrayList<>())
+              .add(
+                  new Seen(
+                      LocalDateTime.parse(start.path("dateTime").asString()),
+                      WindowsZones.zone(start.path("timeZone").asString("UTC"))
+                          .orElse(WindowsZones.UTC)));
+        }
+        case "exception" -> {
+          String master = item.path("seriesMasterId").asString();
+          occurrences.computeIfAbsent(master, k -> new ArrayList<>());
+          exceptions
+              .computeIfAbsent(master, k -> new ArrayList<>())
+              .add(GraphEventReader.read(item));
+        }
+        case "seriesMaster" ->
+            occurrences.computeIfAbsent(item.path("id").asString(), k -> new ArrayList<>());
+        default -> singles.add(GraphEventReader.read(item));
       }
     }
-    List<SourceEvent> events = new ArrayList<>();
-    singles.values().forEach(s -> events.add(GraphEventReader.read(s)));
-    for (SourceEvent series :
-        Parallel.map(
-            new ArrayList<>(masters),
-            masterId -> {
-              SourceEvent cached = series.recent(mailbox, masterId);
-              if (cached != null) {
-                return cached;
-              }
-              JsonNode master = getOrNull(mailbox, user(mailbox) + "/events/" + enc(masterId));
-              return master == null ? null : completeSeries(mailbox, master);
-            })) {
-      if (series != null) {
-        events.add(series);
-      }
+
+    Set<String> seriesIds() {
+      return occurrences.keySet();
     }
-    return next(page, events, deleted);
+
+    /**
+     * The master with the exceptions the view showed, and as deleted the due occurrences lying
+     * wholly inside the window that the view did not show (an occurrence moved out of the window
+     * reads as deleted until the full read).
+     */
+    SourceEvent series(SourceEvent master, Instant from, Instant to) {
+      SourceEvent partial =
+          new SourceEvent(
+              master.id(),
+              null,
+              master.kind(),
+              master.subject(),
+              master.body(),
+              master.location(),
+              master.start(),
+              master.end(),
+              master.showAs(),
+              master.isPrivate(),
+              master.cancelled(),
+              master.organizer(),
+              master.attendees(),
+              master.reminderMinutes(),
+              master.onlineMeetingUrl(),
+              master.recurrence(),
+              master.originalStart(),
+              List.of(),
+              List.of(),
+              master.lastModified());
+      List<SourceEvent> found = new ArrayList<>(exceptions.getOrDefault(master.id(), List.of()));
+      if (master.recurrence() == null || master.start() == null || master.end() == null) {
+        return partial.withExceptions(found, List.of());
+      }
+      ZoneId zone = master.recurrence().zone();
+      boolean allDay = master.start().allDay();
+      Set<Object> seen = new HashSet<>();
+      for (Seen s : occurrences.getOrDefault(master.id(), List.of())) {
+        seen.add(allDay ? s.local().toLocalDate() : s.local().atZone(s.in()).toInstant());
+      }
+      for (SourceEvent x : found) {
+        seen.add(allDay ? x.originalStart().date() : x.originalStart().instant());
+      }
+      LocalDateTime firstLocal =
+          allDay
+              ? master.start().date().atStartOfDay()
+              : LocalDateTime.ofInstant(master.start().instant(), zone);
+      Duration length =
+          allDay
+              ? Duration.ofDays(
+                  Math.max(
+                      1, master.end().date().toEpochDay() - master.start().date().toEpochDay()))
+              : Duration.between(master.start().instant(), master.end().instant());
+      // All-day occurrences are floating dates: keep clear of the window's edges by a day.
+      Instant low = allDay ? from.plus(Duration.ofDays(1)) : from;
+      Instant high = allDay ? to.minus(Duration.ofDays(1)) : to;
+      List<EventTime> deleted = new ArrayList<>();
+      for (LocalDateTime start :
+          RecurrenceExpansion.starts(
+              master.recurrence().rrule(),
+              firstLocal,
+              zone,
+              LocalDateTime.ofInstant(to, zone).plusDays(1),
+              MAX_EXPANDED)) {
+        Instant at = start.atZone(zone).toInstant();
+        if (at.isBefore(low) || at.plus(length).isAfter(high)) {
+          continue;
+        }
+        Object key = allDay ? start.toLocalDate() : at;
+        if (!seen.contains(key)) {
+          deleted.add(allDay ? EventTime.onDate(start.toLocalDate()) : EventTime.at(at, zone));
+        }
+      }
+      found.sort(Comparator.comparing(GraphClient::originalInstant));
+      return partial.withExceptions(found, deleted);
+    }
+  }
+
+  private static Instant originalInstant(SourceEvent exception) {
+    EventTime original = exception.originalStart();
+    return original.allDay()
+        ? original.date().atStartOfDay(ZoneOffset.UTC).toInstant()
+        : original.instant();
   }
 
   @Override
@@ -245,13 +403,22 @@ public final class GraphClient implements ExchangeSource {
         allDay
             ? master.start().date().atStartOfDay()
             : LocalDateTime.ofInstant(master.start().instant(), zone);
-    LocalDateTime horizon = firstLocal.plus(SERIES_HORIZON);
+    LocalDateTime yearAgo = LocalDateTime.ofInstant(clock.instant().minus(SERIES_HISTORY), zone);
+    LocalDateTime anchor = firstLocal.isAfter(yearAgo) ? firstLocal : yearAgo;
     List<LocalDateTime> expected =
-        RecurrenceExpansion.starts(master.recurrence().rrule(), firstLocal, zone, horizon, 10_000);
+        RecurrenceExpansion.starts(
+                master.recurrence().rrule(),
+                firstLocal,
+                zone,
+                anchor.plus(SERIES_HORIZON),
+                MAX_EXPANDED)
+            .stream()
+            .filter(start -> !start.isBefore(anchor))
+            .toList();
     if (expected.isEmpty()) {
       return master;
     }
-    Instant from = firstLocal.atZone(zone).toInstant();
+    Instant from = anchor.atZone(zone).toInstant();
     Instant to =
         expected.get(expected.size() - 1).atZone(zone).toInstant().plus(Duration.ofDays(2));
     Set<Instant> seen = new HashSet<>();
@@ -284,17 +451,8 @@ public final class GraphClient implements ExchangeSource {
         deleted.add(allDay ? EventTime.onDate(LocalDate.from(start)) : EventTime.at(at, zone));
       }
     }
-    exceptions.sort(
-        java.util.Comparator.comparing(
-            x ->
-                x.originalStart().allDay()
-                    ? x.originalStart().date().atStartOfDay(zone).toInstant()
-                    : x.originalStart().instant()));
+    exceptions.sort(Comparator.comparing(GraphClient::originalInstant));
     return master.withExceptions(exceptions, deleted);
-  }
-
-  private boolean exists(String mailbox, String eventId) {
-    return getOrNull(mailbox, user(mailbox) + "/events/" + enc(eventId)) != null;
   }
 
   private JsonNode getOrNull(String mailbox, String url) {
