@@ -1,5 +1,6 @@
 package org.exbridge.app;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -10,6 +11,7 @@ import org.exbridge.admin.AdminToken;
 import org.exbridge.adminaccount.SecretCipher;
 import org.exbridge.directory.Secrets;
 import org.exbridge.exchange.ExchangeSources;
+import org.exbridge.exchange.RequestObserver;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
@@ -72,8 +74,16 @@ class ExbridgeConfiguration {
       JsonMapper json,
       Clock clock,
       @Value("${exbridge.exchange.request-timeout}") java.time.Duration timeout,
-      @Value("${exbridge.exchange.ews-concurrency}") int ewsConcurrency) {
-    return new ExchangeSources(json, clock, timeout, ewsConcurrency);
+      @Value("${exbridge.exchange.ews-concurrency}") int ewsConcurrency,
+      MeterRegistry registry) {
+    // exbridge_exchange_requests_total{protocol, outcome}: ok, throttled, retryable, permanent,
+    // cursor_lost, calendar_gone.
+    RequestObserver requests =
+        (protocol, outcome) ->
+            registry
+                .counter("exbridge.exchange.requests", "protocol", protocol, "outcome", outcome)
+                .increment();
+    return new ExchangeSources(json, clock, timeout, ewsConcurrency, requests);
   }
 
   @Bean

@@ -23,11 +23,18 @@ public final class ExchangeSources {
   private final Clock clock;
   private final Duration timeout;
   private final int ewsConcurrency;
+  private final RequestObserver observer;
   private final Map<String, Cached> cache = new ConcurrentHashMap<>();
 
   private record Cached(ExchangeConnection connection, ExchangeSource source) {}
 
-  public ExchangeSources(JsonMapper json, Clock clock, Duration timeout, int ewsConcurrency) {
+  public ExchangeSources(
+      JsonMapper json,
+      Clock clock,
+      Duration timeout,
+      int ewsConcurrency,
+      RequestObserver observer) {
+    this.observer = observer;
     this.http =
         HttpClient.newBuilder()
             .connectTimeout(Duration.ofSeconds(10))
@@ -58,12 +65,14 @@ public final class ExchangeSources {
           new EwsClient(
               JdkEwsTransport.basic(
                   http, URI.create(c.ewsUrl()), c.username(), c.password(), timeout),
-              ewsConcurrency);
+              ewsConcurrency,
+              observer);
       case EWS_NTLM ->
           new EwsClient(
               new NtlmEwsTransport(
                   URI.create(c.ewsUrl()), c.username(), c.password(), timeout, ewsConcurrency),
-              ewsConcurrency);
+              ewsConcurrency,
+              observer);
       case EWS_OAUTH -> {
         ClientCredentialsTokens tokens =
             new ClientCredentialsTokens(
@@ -76,7 +85,8 @@ public final class ExchangeSources {
                 clock);
         yield new EwsClient(
             JdkEwsTransport.bearer(http, URI.create(c.ewsUrl()), tokens::token, timeout),
-            ewsConcurrency);
+            ewsConcurrency,
+            observer);
       }
       case GRAPH ->
           new GraphClient(
@@ -87,7 +97,8 @@ public final class ExchangeSources {
               c.clientId(),
               c.clientSecret(),
               timeout,
-              clock);
+              clock,
+              observer);
     };
   }
 }

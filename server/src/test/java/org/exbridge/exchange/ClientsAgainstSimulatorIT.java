@@ -155,6 +155,48 @@ class ClientsAgainstSimulatorIT {
   }
 
   @Test
+  void aSeriesStartedYearsAgoHasItsNearExceptionAndDeletionThroughBothProtocols() {
+    String mailbox = "user3@exchange.test";
+    java.time.LocalDate monday =
+        java.time.LocalDate.now(java.time.ZoneOffset.UTC)
+            .with(java.time.temporal.TemporalAdjusters.previousOrSame(java.time.DayOfWeek.MONDAY));
+    java.time.LocalDateTime first = monday.minusWeeks(3 * 52).atTime(9, 0);
+    java.time.LocalDateTime moved = monday.plusWeeks(2).atTime(9, 0);
+    java.time.LocalDateTime gone = monday.plusWeeks(4).atTime(9, 0);
+    fx.control(
+        "POST",
+        "/_sim/mailboxes/" + mailbox + "/events",
+        """
+        {"subject":"Weekly since long ago","time_zone":"Europe/Berlin","start":"%s","end":"%s",
+         "recurrence":{"type":"weekly","interval":1,"days_of_week":["monday"]},
+         "exceptions":[{"original_start":"%s","start":"%s","end":"%s","subject":"Moved once"}],
+         "deleted_occurrences":["%s"]}
+        """
+            .formatted(
+                first, first.plusHours(1), moved, moved.plusHours(2), moved.plusHours(3), gone));
+    java.time.ZoneId berlin = java.time.ZoneId.of("Europe/Berlin");
+    for (ExchangeSource source : List.of(fx.ews(), fx.graph())) {
+      String calendar =
+          source.calendars(mailbox).stream()
+              .filter(SourceCalendar::isDefault)
+              .findFirst()
+              .orElseThrow()
+              .id();
+      SourceEvent series =
+          SimulatorFixture.readAll(source, mailbox, calendar, null, false).events().stream()
+              .filter(e -> e.subject().equals("Weekly since long ago"))
+              .findFirst()
+              .orElseThrow();
+      assertThat(series.exceptions())
+          .extracting(x -> x.originalStart().instant())
+          .containsExactly(moved.atZone(berlin).toInstant());
+      assertThat(series.deletedOccurrences())
+          .extracting(EventTime::instant)
+          .containsExactly(gone.atZone(berlin).toInstant());
+    }
+  }
+
+  @Test
   void changesShowCreatedUpdatedAndDeletedEvents() {
     String ewsCalendar =
         fx.ews().calendars(MAILBOX).stream()

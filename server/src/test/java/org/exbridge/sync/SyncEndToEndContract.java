@@ -40,7 +40,7 @@ abstract class SyncEndToEndContract {
 
   @BeforeAll
   void start() throws Exception {
-    sim = Simulator.start(0).generate(6, 300, 5);
+    sim = Simulator.start(0).generate(8, 300, 5);
     fx = new SimulatorFixture(sim);
     Path data = Files.createTempDirectory("exbridge-sync");
     server =
@@ -246,14 +246,8 @@ abstract class SyncEndToEndContract {
     String id = bind("admin@exchange.test", mailbox, "u6");
     await().atMost(Duration.ofSeconds(60)).until(() -> status(id).equals("done"));
     JsonNode entries = fx.control("GET", "/_sim/requests?entries=true", null).get("entries");
-    try {
-      java.nio.file.Files.writeString(
-          java.nio.file.Path.of("/tmp/entries.json"), entries.toString());
-    } catch (java.io.IOException ignored) {
-    }
     // The fault fires once, on the mailbox's first authenticated SyncFolderItems; nothing may reach
-    // the mailbox
-    // until the 1.5 s Exchange asked for have passed.
+    // the mailbox until the 1.5 s Exchange asked for have passed.
     java.time.Instant throttledAt = null;
     for (JsonNode e : entries) {
       if (!mailbox.equals(e.path("mailbox").asString(null))) {
@@ -276,6 +270,11 @@ abstract class SyncEndToEndContract {
     assertThat(progress.get("status").asString()).isEqualTo("done");
     assertThat(progress.get("events_synced").asInt()).isPositive();
     assertThat(progress.get("phase").asString()).isEqualTo("incremental");
+    assertThat(http.get("/actuator/prometheus", null).body())
+        .containsPattern(
+            "exbridge_exchange_requests_total\\{[^}]*outcome=\"throttled\",protocol=\"ews\"[^}]*\\} [1-9]")
+        .containsPattern(
+            "exbridge_exchange_requests_total\\{[^}]*outcome=\"ok\",protocol=\"ews\"[^}]*\\} [1-9]");
     fx.clearFaults();
   }
 
@@ -308,6 +307,22 @@ abstract class SyncEndToEndContract {
             .json()
             .get("bindings");
     assertThat(listed.toString()).contains("ErrorImpersonateUserDenied");
+    fx.clearFaults();
+  }
+
+  @Test
+  void aPermanentGraphFaultEndsInErrWithTheReason() {
+    fx.fault(
+        "{\"mailbox\":\"user8@exchange.test\",\"protocol\":\"graph\",\"kind\":\"no_mailbox\"}");
+    operator.user("acme", "u8", false, "active");
+    String id = bind("graph@exchange.test", "user8@exchange.test", "u8");
+    await().atMost(Duration.ofSeconds(30)).until(() -> status(id).equals("err"));
+    JsonNode progress = http.get("/admin/api/v1/bindings/" + id, ExbridgeServer.ADMIN_TOKEN).json();
+    assertThat(progress.toString()).contains("MailboxNotEnabledForRESTAPI");
+    assertThat(storedEvents("user8@exchange.test")).isZero();
+    assertThat(http.get("/actuator/prometheus", null).body())
+        .containsPattern(
+            "exbridge_exchange_requests_total\\{[^}]*outcome=\"permanent\",protocol=\"graph\"[^}]*\\} [1-9]");
     fx.clearFaults();
   }
 }

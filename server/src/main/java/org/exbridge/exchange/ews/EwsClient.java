@@ -24,6 +24,7 @@ import org.exbridge.exchange.EventTime;
 import org.exbridge.exchange.ExchangeException;
 import org.exbridge.exchange.ExchangeSource;
 import org.exbridge.exchange.Parallel;
+import org.exbridge.exchange.RequestObserver;
 import org.exbridge.exchange.SeriesCache;
 import org.exbridge.exchange.SourceCalendar;
 import org.exbridge.exchange.SourceEvent;
@@ -55,23 +56,28 @@ public final class EwsClient implements ExchangeSource {
 
   private final EwsTransport transport;
   private final Semaphore concurrency;
+  private final RequestObserver observer;
   private final SeriesCache series = new SeriesCache(Clock.systemUTC());
 
   public EwsClient(EwsTransport transport, int maxConcurrentRequests) {
+    this(transport, maxConcurrentRequests, RequestObserver.NONE);
+  }
+
+  public EwsClient(EwsTransport transport, int maxConcurrentRequests, RequestObserver observer) {
     this.transport = transport;
     this.concurrency = new Semaphore(Math.max(1, maxConcurrentRequests));
+    this.observer = observer;
   }
 
   @Override
   public void verify(String mailbox) {
-    XmlNode body = call(mailbox, EwsRequests.getFolder("calendar"));
-    messages(body, "GetFolder");
+    request(mailbox, EwsRequests.getFolder("calendar"), "GetFolder");
   }
 
   @Override
   public List<SourceCalendar> calendars(String mailbox) {
     List<XmlNode> known =
-        messages(call(mailbox, EwsRequests.getFolder("calendar", "deleteditems")), "GetFolder");
+        request(mailbox, EwsRequests.getFolder("calendar", "deleteditems"), "GetFolder");
     String defaultId = folderId(known.get(0));
     String deletedItemsId = folderId(known.get(1));
     Map<String, XmlNode> folders = new LinkedHashMap<>();
@@ -79,8 +85,7 @@ public final class EwsClient implements ExchangeSource {
     boolean last = false;
     while (!last) {
       XmlNode message =
-          messages(call(mailbox, EwsRequests.syncFolderHierarchy(state)), "SyncFolderHierarchy")
-              .get(0);
+          request(mailbox, EwsRequests.syncFolderHierarchy(state), "SyncFolderHierarchy").get(0);
       state = message.childText(M, "SyncState");
       last = !"false".equals(message.childText(M, "IncludesLastFolderInRange"));
       XmlNode changes = message.child(M, "Changes");
@@ -176,10 +181,9 @@ public final class EwsClient implements ExchangeSource {
 
   private View view(String mailbox, String calendarId, Instant[] range) {
     XmlNode message =
-        messages(
-                call(
-                    mailbox,
-                    EwsRequests.calendarView(calendarId, range[0], range[1], CALENDAR_VIEW_MAX)),
+        request(
+                mailbox,
+                EwsRequests.calendarView(calendarId, range[0], range[1], CALENDAR_VIEW_MAX),
                 "FindItem")
             .get(0);
     XmlNode root = message.child(M, "RootFolder");
@@ -295,8 +299,9 @@ public final class EwsClient implements ExchangeSource {
 
   private SourcePage sync(String mailbox, String calendarId, String state) {
     XmlNode message =
-        messages(
-                call(mailbox, EwsRequests.syncFolderItems(calendarId, state, MAX_SYNC_CHANGES)),
+        request(
+                mailbox,
+                EwsRequests.syncFolderItems(calendarId, state, MAX_SYNC_CHANGES),
                 "SyncFolderItems")
             .get(0);
     String newState = message.childText(M, "SyncState");
@@ -381,8 +386,7 @@ public final class EwsClient implements ExchangeSource {
                       ? EwsRequests.getItems(List.of(), batch)
                       : EwsRequests.getItems(batch, List.of());
               List<XmlNode> found = new ArrayList<>();
-              for (XmlNode message :
-                  messagesAllowing(call(mailbox, body), "GetItem", "ErrorItemNotFound")) {
+              for (XmlNode message : request(mailbox, body, "GetItem", "ErrorItemNotFound")) {
                 XmlNode list = message.child(M, "Items");
                 if (list != null) {
                   found.addAll(list.all(T, "CalendarItem"));
@@ -401,6 +405,22 @@ public final class EwsClient implements ExchangeSource {
    * Sends the operation as the mailbox, and returns the SOAP body, or throws the classified
    * failure.
    */
+  private List<XmlNode> request(String mailbox, String operation, String name) {
+    return request(mailbox, operation, name, null);
+  }
+
+  /** One EWS operation: its response messages, or its fault classified; counted either way. */
+  private List<XmlNode> request(String mailbox, String operation, String name, String tolerated) {
+    try {
+      List<XmlNode> messages = messagesAllowing(call(mailbox, operation), name, tolerated);
+      observer.request("ews", "ok");
+      return messages;
+    } catch (ExchangeException e) {
+      observer.request("ews", RequestObserver.outcome(e));
+      throw e;
+    }
+  }
+
   XmlNode call(String mailbox, String operation) {
     EwsTransport.Reply reply;
     try {

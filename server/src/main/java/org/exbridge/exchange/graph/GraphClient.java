@@ -29,6 +29,7 @@ import org.exbridge.exchange.ExchangeException;
 import org.exbridge.exchange.ExchangeSource;
 import org.exbridge.exchange.Parallel;
 import org.exbridge.exchange.RecurrenceExpansion;
+import org.exbridge.exchange.RequestObserver;
 import org.exbridge.exchange.SeriesCache;
 import org.exbridge.exchange.SourceCalendar;
 import org.exbridge.exchange.SourceEvent;
@@ -79,6 +80,7 @@ public final class GraphClient implements ExchangeSource {
   private final Map<String, Semaphore> perMailbox = new ConcurrentHashMap<>();
   private final SeriesCache series;
   private final Clock clock;
+  private final RequestObserver observer;
 
   public GraphClient(
       HttpClient http,
@@ -89,6 +91,29 @@ public final class GraphClient implements ExchangeSource {
       String clientSecret,
       Duration timeout,
       Clock clock) {
+    this(
+        http,
+        json,
+        graphUrl,
+        tokenUrl,
+        clientId,
+        clientSecret,
+        timeout,
+        clock,
+        RequestObserver.NONE);
+  }
+
+  public GraphClient(
+      HttpClient http,
+      JsonMapper json,
+      String graphUrl,
+      String tokenUrl,
+      String clientId,
+      String clientSecret,
+      Duration timeout,
+      Clock clock,
+      RequestObserver observer) {
+    this.observer = observer;
     this.http = http;
     this.json = json;
     this.graphUrl =
@@ -482,6 +507,17 @@ public final class GraphClient implements ExchangeSource {
    * One GET, at most {@link #PER_MAILBOX} at once per mailbox; a rejected token is renewed once.
    */
   private JsonNode get(String mailbox, String url, boolean calendarScoped, int pageSize) {
+    try {
+      JsonNode reply = send(mailbox, url, calendarScoped, pageSize);
+      observer.request("graph", "ok");
+      return reply;
+    } catch (ExchangeException e) {
+      observer.request("graph", RequestObserver.outcome(e));
+      throw e;
+    }
+  }
+
+  private JsonNode send(String mailbox, String url, boolean calendarScoped, int pageSize) {
     Semaphore gate = perMailbox.computeIfAbsent(mailbox, m -> new Semaphore(PER_MAILBOX));
     for (int attempt = 0; ; attempt++) {
       HttpResponse<String> response;
