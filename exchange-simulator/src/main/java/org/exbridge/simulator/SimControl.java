@@ -78,6 +78,22 @@ final class SimControl {
       case "GET /_sim/requests" -> {
         return ok(sim.log().json("true".equals(query.get("entries"))));
       }
+      case "POST /_sim/churn" -> {
+        long seconds = body.path("period_seconds").asLong(60);
+        if (seconds < 1) {
+          return problem(400, "period_seconds must be at least 1");
+        }
+        return ok(sim.churn(java.time.Duration.ofSeconds(seconds)).json());
+      }
+      case "GET /_sim/churn" -> {
+        Churn churn = sim.churn();
+        return ok(
+            churn == null ? SimJson.JSON.createObjectNode().put("running", false) : churn.json());
+      }
+      case "DELETE /_sim/churn" -> {
+        sim.stopChurn();
+        return ok(SimJson.JSON.createObjectNode().put("running", false));
+      }
       case "DELETE /_sim/requests" -> {
         sim.log().clear();
         return ok(SimJson.JSON.createObjectNode());

@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -30,6 +31,7 @@ public final class Simulator implements AutoCloseable {
   private static final Pattern TOKEN_PATH = Pattern.compile("^/([^/]+)/oauth2/v2\\.0/token$");
 
   private final Map<String, SimMailbox> mailboxes = new ConcurrentHashMap<>();
+  private Churn churn;
   private final Faults faults = new Faults();
   private final Clock clock;
   private final Credentials credentials;
@@ -108,8 +110,27 @@ public final class Simulator implements AutoCloseable {
     return log.entries().size();
   }
 
+  /** Starts changing every mailbox once per period (replacing an earlier churn). */
+  synchronized Churn churn(Duration period) {
+    stopChurn();
+    churn = new Churn(this, period);
+    return churn;
+  }
+
+  synchronized Churn churn() {
+    return churn;
+  }
+
+  synchronized void stopChurn() {
+    if (churn != null) {
+      churn.close();
+      churn = null;
+    }
+  }
+
   @Override
   public void close() {
+    stopChurn();
     server.stop(0);
     executor.shutdownNow();
     try {

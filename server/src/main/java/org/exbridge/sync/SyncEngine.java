@@ -6,9 +6,11 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
@@ -28,6 +30,7 @@ public final class SyncEngine implements SmartLifecycle {
   private final Set<Long> running = ConcurrentHashMap.newKeySet();
   private ScheduledExecutorService scheduler;
   private volatile boolean stopping;
+  private final AtomicBoolean wakeup = new AtomicBoolean();
 
   SyncEngine(SyncJobs jobs, BindingSync sync, SyncSettings settings) {
     this.jobs = jobs;
@@ -63,6 +66,24 @@ public final class SyncEngine implements SmartLifecycle {
     log.info("sync engine {} started with {} workers", owner, settings.workers());
   }
 
+  /**
+   * A worker came free: claim again now rather than at the next poll, so that the workers stay busy
+   * when many jobs are due. Wake-ups while one is pending fold into it.
+   */
+  private void wake() {
+    if (!stopping && wakeup.compareAndSet(false, true)) {
+      try {
+        scheduler.execute(
+            () -> {
+              wakeup.set(false);
+              poll();
+            });
+      } catch (RejectedExecutionException e) {
+        wakeup.set(false);
+      }
+    }
+  }
+
   private void poll() {
     try {
       int free;
@@ -96,6 +117,7 @@ public final class SyncEngine implements SmartLifecycle {
     } finally {
       running.remove(job.id());
       permits.release();
+      wake();
     }
   }
 

@@ -17,10 +17,13 @@ import org.exbridge.testing.ExbridgeServer;
 import org.exbridge.testing.Http;
 import org.exbridge.testing.Operator;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * Instances die: one killed (kill -9) mid-phase and started again; two sharing one PostgreSQL and
- * 200 bindings, one killed half way. Everything reaches done, every event stored once.
+ * Instances die: one killed (kill -9) mid-phase and started again (on H2 and on PostgreSQL); two
+ * sharing one PostgreSQL and 200 bindings, one killed half way. Everything reaches done, every
+ * event stored once.
  */
 class CrashAndClusterIT {
   private static final String PATH = "/open-apis/calendar/v4/exchange_bindings";
@@ -91,12 +94,14 @@ class CrashAndClusterIT {
     assertThat(counts[1]).as(mailbox + " distinct").isEqualTo(counts[0]);
   }
 
-  @Test
-  void aServerKilledMidPhaseAndStartedAgainFinishesWithoutDuplicates() throws Exception {
+  @ParameterizedTest
+  @EnumSource(Database.class)
+  void aServerKilledMidPhaseAndStartedAgainFinishesWithoutDuplicates(Database database)
+      throws Exception {
     try (Simulator sim = Simulator.start(0).generate(1, 3000, 3).latency(5)) {
       SimulatorFixture fx = new SimulatorFixture(sim);
       Path data = Files.createTempDirectory("exbridge-crash");
-      Map<String, String> db = Database.POSTGRES.fresh(data);
+      Map<String, String> db = database.fresh(data);
       ChildServer first = ChildServer.start(db, data.resolve("a"), FAST);
       Tenant t = setUp(first.baseUrl(), sim, List.of("alice"));
       String id = bind(t, "user1@exchange.test", "alice");

@@ -22,33 +22,40 @@ import org.exbridge.testing.Database;
 import org.exbridge.testing.ExbridgeServer;
 import org.exbridge.testing.Http;
 import org.exbridge.testing.Operator;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import tools.jackson.databind.JsonNode;
 
 /**
- * A 10,000-event mailbox synced through EWS, then every stored row compared, field by field, with
- * the simulator's own account of the mailbox (its control API, not a protocol reply).
+ * A 10,000-event mailbox synced through EWS and through Graph, on H2 and on PostgreSQL, then every
+ * stored row compared, field by field, with the simulator's own account of the mailbox (its control
+ * API, not a protocol reply).
  */
 class StoreMatchesTruthIT {
   private static final String MAILBOX = "user1@exchange.test";
 
-  @Test
-  void everyFieldOfEveryEventMatchesTheSimulatorOnH2() throws Exception {
-    syncAndCompare(Database.H2);
+  enum Protocol {
+    EWS("ews_id"),
+    GRAPH("id");
+
+    /** The truth's field holding the id this protocol gives the event. */
+    final String idField;
+
+    Protocol(String idField) {
+      this.idField = idField;
+    }
   }
 
-  @Test
-  void everyFieldOfEveryEventMatchesTheSimulatorOnPostgres() throws Exception {
-    syncAndCompare(Database.POSTGRES);
-  }
-
-  private void syncAndCompare(Database database) throws Exception {
+  @ParameterizedTest(name = "{0} on {1}")
+  @CsvSource({"EWS, H2", "EWS, POSTGRES", "GRAPH, H2", "GRAPH, POSTGRES"})
+  void everyFieldOfEveryEventMatchesTheSimulator(Protocol protocol, Database database)
+      throws Exception {
     try (Simulator sim = Simulator.start(0).generate(1, 10_000, 77)) {
       SimulatorFixture fx = new SimulatorFixture(sim);
       Path data = Files.createTempDirectory("exbridge-truth");
       try (ExbridgeServer server =
           ExbridgeServer.start(
-              Database.H2.fresh(data),
+              database.fresh(data),
               data,
               null,
               Map.of(
@@ -60,7 +67,11 @@ class StoreMatchesTruthIT {
         operator.user("acme", "boss", true, "active");
         operator.user("acme", "alice", false, "active");
         String boss = operator.userToken("acme", "boss", app.appId());
-        operator.simulatorEwsAccount("acme", "admin@exchange.test", sim.baseUrl(), "basic");
+        if (protocol == Protocol.EWS) {
+          operator.simulatorEwsAccount("acme", "admin@exchange.test", sim.baseUrl(), "basic");
+        } else {
+          operator.simulatorGraphAccount("acme", "admin@exchange.test", sim.baseUrl());
+        }
         String id = operator.bind(boss, "admin@exchange.test", MAILBOX, "alice");
         await()
             .atMost(Duration.ofSeconds(120))
@@ -79,8 +90,8 @@ class StoreMatchesTruthIT {
         assertThat(truth.size()).isEqualTo(10_000);
         int exceptions = 0;
         for (JsonNode e : truth) {
-          String ewsId = e.get("ews_id").asString();
-          Map<String, Object> row = rows.get(ewsId);
+          String exchangeId = e.get(protocol.idField).asString();
+          Map<String, Object> row = rows.get(exchangeId);
           assertThat(row).as("stored " + e.get("subject")).isNotNull();
           assertEvent(e, row);
           for (JsonNode x : e.path("exceptions")) {
@@ -92,7 +103,7 @@ class StoreMatchesTruthIT {
                         LocalDateTime.parse(x.get("original_start").asString())
                             .atZone(zone)
                             .toEpochSecond());
-            Map<String, Object> xr = rows.get(ewsId + "#" + key);
+            Map<String, Object> xr = rows.get(exchangeId + "#" + key);
             assertThat(xr).as("exception of " + e.get("subject") + " at " + key).isNotNull();
             assertThat(xr.get("summary")).isEqualTo(x.get("subject").asString());
             assertThat(xr.get("location")).isEqualTo(x.get("location").asString());

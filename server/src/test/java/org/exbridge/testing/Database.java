@@ -24,7 +24,7 @@ public enum Database {
               "spring.datasource.url",
               "jdbc:h2:file:"
                   + folder.resolve("db-" + UUID.randomUUID()).toAbsolutePath()
-                  + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH",
+                  + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;WRITE_DELAY=0",
               "spring.datasource.username",
               "sa",
               "spring.datasource.password",

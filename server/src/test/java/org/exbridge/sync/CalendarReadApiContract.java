@@ -46,7 +46,7 @@ import org.junit.jupiter.api.TestInstance;
 
 /** The synced copy read through the official SDK's calendar calls, with the bound user's token. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class CalendarReadApiIT {
+abstract class CalendarReadApiContract {
   private static final String MAILBOX = "user1@exchange.test";
   private Simulator sim;
   private ExbridgeServer server;
@@ -55,13 +55,15 @@ class CalendarReadApiIT {
   private RequestOptions asBob;
   private String calendarId;
 
+  abstract Database database();
+
   @BeforeAll
   void start() throws Exception {
     sim = Simulator.start(0).generate(1, 400, 21);
     Path data = Files.createTempDirectory("exbridge-read");
     server =
         ExbridgeServer.start(
-            Database.POSTGRES.fresh(data),
+            database().fresh(data),
             data,
             null,
             Map.of(

@@ -1,0 +1,10 @@
+package org.exbridge.sync;
+
+import org.exbridge.testing.Database;
+
+class CalendarReadApiH2IT extends CalendarReadApiContract {
+  @Override
+  Database database() {
+    return Database.H2;
+  }
+}
