@@ -66,19 +66,21 @@ final class DemoMode implements ApplicationRunner, DisposableBean {
     }
     simulator = Simulator.start("127.0.0.1", 0, Clock.systemUTC()).generate(5, 500, 1);
     tenants.create(TENANT, "Demo tenant");
-    App app =
-        existingApp()
-            .orElseGet(
-                () ->
-                    apps.create(
-                            TENANT,
-                            "demo app",
-                            List.of(
-                                "calendar:calendar",
-                                "calendar:calendar:readonly",
-                                "contact:user.email:readonly",
-                                "contact:user.employee_id:readonly"))
-                        .app());
+    String appSecret = null;
+    App app = existingApp().orElse(null);
+    if (app == null) {
+      Apps.Created created =
+          apps.create(
+              TENANT,
+              "demo app",
+              List.of(
+                  "calendar:calendar",
+                  "calendar:calendar:readonly",
+                  "contact:user.email:readonly",
+                  "contact:user.employee_id:readonly"));
+      app = created.app();
+      appSecret = created.appSecret();
+    }
     users.put(
         TENANT,
         "admin",
@@ -117,6 +119,9 @@ final class DemoMode implements ApplicationRunner, DisposableBean {
     System.out.println(
         "tenant 'demo', app "
             + app.appId()
+            + (appSecret == null
+                ? " (its secret was printed when it was created)"
+                : " with app_secret " + appSecret + " (shown once)")
             + ", super admin 'admin', users alice bob carol dave erin");
     System.out.println("super admin user_access_token: " + adminToken);
     System.out.println("alice's user_access_token:     " + aliceToken);

@@ -11,6 +11,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import org.exbridge.exchange.ExchangeSource;
+import org.exbridge.exchange.RequestObserver;
 import org.exbridge.exchange.SourceCalendar;
 import org.exbridge.exchange.SourceEvent;
 import org.exbridge.exchange.SourcePage;
@@ -51,7 +52,8 @@ public final class ExchangeReadBenchmark {
                 "sim-client",
                 "sim-secret",
                 Duration.ofSeconds(120),
-                Clock.systemUTC());
+                Clock.systemUTC(),
+                RequestObserver.NONE);
     http.send(
         HttpRequest.newBuilder(URI.create(base + "/_sim/requests")).DELETE().build(),
         HttpResponse.BodyHandlers.discarding());

@@ -57,7 +57,8 @@ public final class SimulatorFixture {
         "sim-client",
         secret,
         Duration.ofSeconds(30),
-        Clock.systemUTC());
+        Clock.systemUTC(),
+        RequestObserver.NONE);
   }
 
   public JsonNode control(String method, String path, String body) {

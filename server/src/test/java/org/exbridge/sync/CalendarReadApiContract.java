@@ -77,12 +77,9 @@ abstract class CalendarReadApiContract {
                 "100000"));
     Http http = new Http(server.baseUrl());
     Operator operator = new Operator(server.baseUrl());
-    operator.tenant("acme");
-    Operator.AppCredentials app = operator.app("acme", Operator.ALL_SCOPES);
-    operator.user("acme", "boss", true, "active");
-    operator.user("acme", "alice", false, "active");
-    operator.user("acme", "bob", false, "active");
-    String boss = operator.userToken("acme", "boss", app.appId());
+    Operator.Staffed acme = operator.staffedTenant("acme", "alice", "bob");
+    Operator.AppCredentials app = acme.app();
+    String boss = acme.bossToken();
     operator.simulatorEwsAccount("acme", "admin@exchange.test", sim.baseUrl(), "basic");
     String id = operator.bind(boss, "admin@exchange.test", MAILBOX, "alice");
     await().atMost(Duration.ofSeconds(60)).until(() -> operator.status(boss, id).equals("done"));

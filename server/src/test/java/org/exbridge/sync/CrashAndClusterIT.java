@@ -47,12 +47,9 @@ class CrashAndClusterIT {
   private static Tenant setUp(String baseUrl, Simulator sim, List<String> users) {
     Http http = new Http(baseUrl);
     Operator operator = new Operator(baseUrl);
-    operator.tenant("acme");
-    Operator.AppCredentials app = operator.app("acme", Operator.ALL_SCOPES);
-    operator.user("acme", "boss", true, "active");
-    users.forEach(u -> operator.user("acme", u, false, "active"));
+    String boss = operator.staffedTenant("acme", users.toArray(String[]::new)).bossToken();
     operator.simulatorEwsAccount("acme", "admin@exchange.test", sim.baseUrl(), "basic");
-    return new Tenant(http, operator.userToken("acme", "boss", app.appId()));
+    return new Tenant(http, boss);
   }
 
   private static String bind(Tenant t, String mailbox, String user) {

@@ -62,11 +62,7 @@ class StoreMatchesTruthIT {
                   "exbridge.sync.poll-interval", "50ms", "exbridge.sync.pages-per-step", "100"))) {
         Http http = new Http(server.baseUrl());
         Operator operator = new Operator(server.baseUrl());
-        operator.tenant("acme");
-        Operator.AppCredentials app = operator.app("acme", Operator.ALL_SCOPES);
-        operator.user("acme", "boss", true, "active");
-        operator.user("acme", "alice", false, "active");
-        String boss = operator.userToken("acme", "boss", app.appId());
+        String boss = operator.staffedTenant("acme", "alice").bossToken();
         if (protocol == Protocol.EWS) {
           operator.simulatorEwsAccount("acme", "admin@exchange.test", sim.baseUrl(), "basic");
         } else {

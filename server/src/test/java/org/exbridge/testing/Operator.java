@@ -64,6 +64,20 @@ public final class Operator {
         200);
   }
 
+  /** A tenant's app (every scope), its super admin's user token. */
+  public record Staffed(AppCredentials app, String bossToken) {}
+
+  /** A tenant with an app holding every scope, a super admin "boss" and active users. */
+  public Staffed staffedTenant(String tenantKey, String... users) {
+    tenant(tenantKey);
+    AppCredentials app = app(tenantKey, ALL_SCOPES);
+    user(tenantKey, "boss", true, "active");
+    for (String u : users) {
+      user(tenantKey, u, false, "active");
+    }
+    return new Staffed(app, userToken(tenantKey, "boss", app.appId()));
+  }
+
   public String userToken(String tenantKey, String userId, String appId) {
     return ok(
             http.json(

@@ -90,27 +90,6 @@ public final class GraphClient implements ExchangeSource {
       String clientId,
       String clientSecret,
       Duration timeout,
-      Clock clock) {
-    this(
-        http,
-        json,
-        graphUrl,
-        tokenUrl,
-        clientId,
-        clientSecret,
-        timeout,
-        clock,
-        RequestObserver.NONE);
-  }
-
-  public GraphClient(
-      HttpClient http,
-      JsonMapper json,
-      String graphUrl,
-      String tokenUrl,
-      String clientId,
-      String clientSecret,
-      Duration timeout,
       Clock clock,
       RequestObserver observer) {
     this.observer = observer;

@@ -10,6 +10,7 @@ import java.time.ZoneId;
 import java.util.List;
 import java.util.Map;
 import org.exbridge.exchange.CannedServer;
+import org.exbridge.exchange.RequestObserver;
 import org.exbridge.exchange.Samples;
 import org.exbridge.exchange.SourceCalendar;
 import org.exbridge.exchange.SourceEvent;
@@ -32,7 +33,8 @@ class GraphSamplesTest {
         "client",
         "secret",
         Duration.ofSeconds(10),
-        Clock.systemUTC());
+        Clock.systemUTC(),
+        RequestObserver.NONE);
   }
 
   private static String sample(CannedServer server, String name) {
