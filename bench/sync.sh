@@ -6,7 +6,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 EVENTS=${1:-10000}
-BINDINGS=${2:-2000}
+BINDINGS=${2:-10000}
 SIM_PORT=${BENCH_SIM_PORT:-18291}
 PORT=${BENCH_PORT:-18281}
 TOKEN=bench-admin-token
