@@ -64,6 +64,19 @@ public record SourceEvent(
   }
 
   public SourceEvent withExceptions(List<SourceEvent> exceptions, List<EventTime> deleted) {
+    return copy(changeKey, exceptions, deleted);
+  }
+
+  /**
+   * This master with only part of its exceptions and deleted occurrences (those of a window): no
+   * change key, so that the store replaces it when the whole series is read.
+   */
+  public SourceEvent partial(List<SourceEvent> exceptions, List<EventTime> deleted) {
+    return copy(null, exceptions, deleted);
+  }
+
+  private SourceEvent copy(
+      String changeKey, List<SourceEvent> exceptions, List<EventTime> deleted) {
     return new SourceEvent(
         id,
         changeKey,

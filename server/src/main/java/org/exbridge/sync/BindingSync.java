@@ -80,7 +80,7 @@ final class BindingSync {
       String mailbox = binding.exchangeAccount();
       long id = binding.id();
       int budget = settings.pagesPerStep();
-      Ahead ahead = null;
+      ReadAhead ahead = new ReadAhead();
       while (budget > 0 && !stopping.getAsBoolean()) {
         switch (phase) {
           case SyncJobs.CALENDARS -> {
@@ -100,17 +100,12 @@ final class BindingSync {
             Instant from = now.minus(settings.windowPast());
             Instant to = now.plus(settings.windowFuture());
             String calendarId = current.exchangeId();
-            SourcePage page = ahead == null ? null : ahead.take(current, current.windowCursor());
-            if (page == null) {
-              page = source.window(mailbox, calendarId, from, to, current.windowCursor());
-            }
-            ahead =
-                page.more() && budget > 1
-                    ? Ahead.read(
-                        current,
-                        page.cursor(),
-                        c -> source.window(mailbox, calendarId, from, to, c))
-                    : null;
+            SourcePage page =
+                ahead.read(
+                    current,
+                    current.windowCursor(),
+                    c -> source.window(mailbox, calendarId, from, to, c),
+                    budget > 1);
             store.applyPage(current, CalendarStore.Read.WINDOW, page, job.generation());
             metrics.page(page.events().size());
             budget--;
@@ -124,14 +119,12 @@ final class BindingSync {
               return success(SyncJobs.INCREMENTAL, clock.instant().plus(settings.interval()), job);
             }
             String calendarId = current.exchangeId();
-            SourcePage page = ahead == null ? null : ahead.take(current, current.fullCursor());
-            if (page == null) {
-              page = source.all(mailbox, calendarId, current.fullCursor());
-            }
-            ahead =
-                page.more() && budget > 1
-                    ? Ahead.read(current, page.cursor(), c -> source.all(mailbox, calendarId, c))
-                    : null;
+            SourcePage page =
+                ahead.read(
+                    current,
+                    current.fullCursor(),
+                    c -> source.all(mailbox, calendarId, c),
+                    budget > 1);
             store.applyPage(current, CalendarStore.Read.FULL, page, job.generation());
             metrics.page(page.events().size());
             if (!page.more()) {
@@ -197,22 +190,35 @@ final class BindingSync {
   }
 
   /**
-   * The next page of a read, requested while the current one is written, so that Exchange's latency
-   * and the database's writes overlap. Used only if the next page asked for is this one.
+   * Reads pages one after another, requesting the next while the caller writes the current one, so
+   * that Exchange's latency and the database's writes overlap. A page read ahead is used only if it
+   * is the one asked for next; the fault it met is thrown then, as if it were read at that moment.
    */
-  private record Ahead(long calendarPk, String cursor, CompletableFuture<SourcePage> page) {
+  private static final class ReadAhead {
     private static final Executor VIRTUAL = Executors.newVirtualThreadPerTaskExecutor();
 
-    static Ahead read(StoredCalendar calendar, String cursor, Function<String, SourcePage> read) {
-      return new Ahead(
-          calendar.id(), cursor, CompletableFuture.supplyAsync(() -> read.apply(cursor), VIRTUAL));
+    private long calendarPk;
+    private String cursor;
+    private CompletableFuture<SourcePage> next;
+
+    /** The page at {@code wanted}; the next one is requested at once if {@code more} may follow. */
+    SourcePage read(
+        StoredCalendar calendar, String wanted, Function<String, SourcePage> read, boolean more) {
+      SourcePage page =
+          next != null && calendar.id() == calendarPk && Objects.equals(cursor, wanted)
+              ? join(next)
+              : read.apply(wanted);
+      next = null;
+      if (page.more() && more) {
+        calendarPk = calendar.id();
+        cursor = page.cursor();
+        String from = cursor;
+        next = CompletableFuture.supplyAsync(() -> read.apply(from), VIRTUAL);
+      }
+      return page;
     }
 
-    /** The page if it is the one wanted; the fault it met is thrown here, as if read now. */
-    SourcePage take(StoredCalendar calendar, String wanted) {
-      if (calendar.id() != calendarPk || !Objects.equals(cursor, wanted)) {
-        return null;
-      }
+    private static SourcePage join(CompletableFuture<SourcePage> page) {
       try {
         return page.join();
       } catch (CompletionException e) {

@@ -33,33 +33,10 @@ class ConnectionCheckIT {
     http = new Http(server.baseUrl());
     Operator operator = new Operator(server.baseUrl());
     operator.tenant("acme");
-    put(
-        "ews@exchange.test",
-        Map.of(
-            "protocol",
-            "ews",
-            "ews_url",
-            sim.baseUrl() + "/EWS/Exchange.asmx",
-            "username",
-            "admin@exchange.test",
-            "password",
-            "secret",
-            "auth",
-            "basic"));
-    put(
-        "graph@exchange.test",
-        Map.of(
-            "protocol",
-            "graph",
-            "graph_url",
-            sim.baseUrl(),
-            "token_url",
-            sim.baseUrl() + "/exchange.test/oauth2/v2.0/token",
-            "client_id",
-            "sim-client",
-            "client_secret",
-            "sim-secret"));
-    put(
+    operator.simulatorEwsAccount("acme", "ews@exchange.test", sim.baseUrl(), "basic");
+    operator.simulatorGraphAccount("acme", "graph@exchange.test", sim.baseUrl());
+    operator.adminAccount(
+        "acme",
         "online@exchange.test",
         Map.of(
             "protocol",
@@ -74,7 +51,8 @@ class ConnectionCheckIT {
             "sim-client",
             "client_secret",
             "sim-secret"));
-    put(
+    operator.adminAccount(
+        "acme",
         "ntlm@exchange.test",
         Map.of(
             "protocol",
@@ -87,7 +65,8 @@ class ConnectionCheckIT {
             "EXCHANGE\\admin",
             "password",
             "secret"));
-    put(
+    operator.adminAccount(
+        "acme",
         "wrong@exchange.test",
         Map.of(
             "protocol",
@@ -106,13 +85,6 @@ class ConnectionCheckIT {
   void stop() {
     server.close();
     sim.close();
-  }
-
-  private void put(String account, Map<String, String> profile) {
-    Http.Reply reply =
-        http.json(
-            "PUT", "/admin/api/v1/tenants/acme/exchange_admin_accounts/" + account, TOKEN, profile);
-    assertThat(reply.status()).as(reply.body()).isEqualTo(200);
   }
 
   private JsonNode check(String account, String mailbox) {

@@ -90,68 +90,70 @@ public final class Operator {
         .asString();
   }
 
-  public JsonNode ewsAdminAccount(String tenantKey, String adminAccount) {
+  /** Creates or replaces an admin account's profile. */
+  public JsonNode adminAccount(String tenantKey, String adminAccount, Map<String, String> profile) {
     return ok(
         http.json(
             "PUT",
             "/admin/api/v1/tenants/" + tenantKey + "/exchange_admin_accounts/" + adminAccount,
             ExbridgeServer.ADMIN_TOKEN,
-            Map.of(
-                "protocol",
-                "ews",
-                "ews_url",
-                "https://mail.example.test/EWS/Exchange.asmx",
-                "username",
-                adminAccount,
-                "password",
-                "s3cret-Passw0rd",
-                "auth",
-                "ntlm")),
+            profile),
         200);
+  }
+
+  public JsonNode ewsAdminAccount(String tenantKey, String adminAccount) {
+    return adminAccount(
+        tenantKey,
+        adminAccount,
+        Map.of(
+            "protocol",
+            "ews",
+            "ews_url",
+            "https://mail.example.test/EWS/Exchange.asmx",
+            "username",
+            adminAccount,
+            "password",
+            "s3cret-Passw0rd",
+            "auth",
+            "ntlm"));
   }
 
   /** Points an admin account at a simulator's EWS endpoint ({@code basic} or {@code ntlm}). */
   public JsonNode simulatorEwsAccount(
       String tenantKey, String adminAccount, String simulatorUrl, String auth) {
-    return ok(
-        http.json(
-            "PUT",
-            "/admin/api/v1/tenants/" + tenantKey + "/exchange_admin_accounts/" + adminAccount,
-            ExbridgeServer.ADMIN_TOKEN,
-            Map.of(
-                "protocol",
-                "ews",
-                "ews_url",
-                simulatorUrl + "/EWS/Exchange.asmx",
-                "username",
-                "admin@exchange.test",
-                "password",
-                "secret",
-                "auth",
-                auth)),
-        200);
+    return adminAccount(
+        tenantKey,
+        adminAccount,
+        Map.of(
+            "protocol",
+            "ews",
+            "ews_url",
+            simulatorUrl + "/EWS/Exchange.asmx",
+            "username",
+            "admin@exchange.test",
+            "password",
+            "secret",
+            "auth",
+            auth));
   }
 
   /** Points an admin account at a simulator's Graph endpoint and its token endpoint. */
   public JsonNode simulatorGraphAccount(
       String tenantKey, String adminAccount, String simulatorUrl) {
-    return ok(
-        http.json(
-            "PUT",
-            "/admin/api/v1/tenants/" + tenantKey + "/exchange_admin_accounts/" + adminAccount,
-            ExbridgeServer.ADMIN_TOKEN,
-            Map.of(
-                "protocol",
-                "graph",
-                "graph_url",
-                simulatorUrl,
-                "token_url",
-                simulatorUrl + "/t/oauth2/v2.0/token",
-                "client_id",
-                "sim-client",
-                "client_secret",
-                "sim-secret")),
-        200);
+    return adminAccount(
+        tenantKey,
+        adminAccount,
+        Map.of(
+            "protocol",
+            "graph",
+            "graph_url",
+            simulatorUrl,
+            "token_url",
+            simulatorUrl + "/t/oauth2/v2.0/token",
+            "client_id",
+            "sim-client",
+            "client_secret",
+            "sim-secret"));
   }
 
   /** Binds a mailbox to a user (by user_id) as the super admin; the exchange_binding_id. */

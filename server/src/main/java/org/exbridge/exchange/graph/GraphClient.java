@@ -263,31 +263,9 @@ public final class GraphClient implements ExchangeSource {
      * reads as deleted until the full read).
      */
     SourceEvent series(SourceEvent master, Instant from, Instant to) {
-      SourceEvent partial =
-          new SourceEvent(
-              master.id(),
-              null,
-              master.kind(),
-              master.subject(),
-              master.body(),
-              master.location(),
-              master.start(),
-              master.end(),
-              master.showAs(),
-              master.isPrivate(),
-              master.cancelled(),
-              master.organizer(),
-              master.attendees(),
-              master.reminderMinutes(),
-              master.onlineMeetingUrl(),
-              master.recurrence(),
-              master.originalStart(),
-              List.of(),
-              List.of(),
-              master.lastModified());
       List<SourceEvent> found = new ArrayList<>(exceptions.getOrDefault(master.id(), List.of()));
       if (master.recurrence() == null || master.start() == null || master.end() == null) {
-        return partial.withExceptions(found, List.of());
+        return master.partial(found, List.of());
       }
       ZoneId zone = master.recurrence().zone();
       boolean allDay = master.start().allDay();
@@ -298,10 +276,7 @@ public final class GraphClient implements ExchangeSource {
       for (SourceEvent x : found) {
         seen.add(allDay ? x.originalStart().date() : x.originalStart().instant());
       }
-      LocalDateTime firstLocal =
-          allDay
-              ? master.start().date().atStartOfDay()
-              : LocalDateTime.ofInstant(master.start().instant(), zone);
+      LocalDateTime firstLocal = firstLocal(master);
       Duration length =
           allDay
               ? Duration.ofDays(
@@ -329,8 +304,15 @@ public final class GraphClient implements ExchangeSource {
         }
       }
       found.sort(Comparator.comparing(GraphClient::originalInstant));
-      return partial.withExceptions(found, deleted);
+      return master.partial(found, deleted);
     }
+  }
+
+  /** A series' first start as local time in its recurrence zone (midnight for all-day ones). */
+  private static LocalDateTime firstLocal(SourceEvent master) {
+    return master.start().allDay()
+        ? master.start().date().atStartOfDay()
+        : LocalDateTime.ofInstant(master.start().instant(), master.recurrence().zone());
   }
 
   private static Instant originalInstant(SourceEvent exception) {
@@ -403,10 +385,7 @@ public final class GraphClient implements ExchangeSource {
     }
     ZoneId zone = master.recurrence().zone();
     boolean allDay = master.start().allDay();
-    LocalDateTime firstLocal =
-        allDay
-            ? master.start().date().atStartOfDay()
-            : LocalDateTime.ofInstant(master.start().instant(), zone);
+    LocalDateTime firstLocal = firstLocal(master);
     LocalDateTime yearAgo = LocalDateTime.ofInstant(clock.instant().minus(SERIES_HISTORY), zone);
     LocalDateTime anchor = firstLocal.isAfter(yearAgo) ? firstLocal : yearAgo;
     List<LocalDateTime> expected =
