@@ -16,7 +16,6 @@ import tools.jackson.databind.json.JsonMapper;
  */
 @Component
 public final class EdgeErrors {
-  public static final String ADMIN_PREFIX = "/admin/";
   private final JsonMapper json;
 
   EdgeErrors(JsonMapper json) {
@@ -24,9 +23,7 @@ public final class EdgeErrors {
   }
 
   public static boolean isAdmin(HttpServletRequest request) {
-    Object original = request.getAttribute(jakarta.servlet.RequestDispatcher.ERROR_REQUEST_URI);
-    String uri = original instanceof String s ? s : request.getRequestURI();
-    return uri != null && uri.startsWith(ADMIN_PREFIX);
+    return OperatorPaths.isOperator(request);
   }
 
   public void write(
