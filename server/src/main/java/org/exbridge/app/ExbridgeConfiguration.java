@@ -10,6 +10,7 @@ import javax.sql.DataSource;
 import org.exbridge.admin.AdminToken;
 import org.exbridge.adminaccount.SecretCipher;
 import org.exbridge.directory.Secrets;
+import org.exbridge.exchange.ExchangeHttp;
 import org.exbridge.exchange.ExchangeSources;
 import org.exbridge.exchange.RequestObserver;
 import org.slf4j.Logger;
@@ -74,6 +75,9 @@ class ExbridgeConfiguration {
       JsonMapper json,
       Clock clock,
       @Value("${exbridge.exchange.request-timeout}") java.time.Duration timeout,
+      @Value("${exbridge.exchange.deadline}") java.time.Duration deadline,
+      @Value("${exbridge.exchange.max-response-bytes}")
+          org.springframework.util.unit.DataSize maxBytes,
       @Value("${exbridge.exchange.ews-concurrency}") int ewsConcurrency,
       MeterRegistry registry) {
     // exbridge_exchange_requests_total{protocol, outcome}: ok, throttled, retryable, permanent,
@@ -83,7 +87,13 @@ class ExbridgeConfiguration {
             registry
                 .counter("exbridge.exchange.requests", "protocol", protocol, "outcome", outcome)
                 .increment();
-    return new ExchangeSources(json, clock, timeout, ewsConcurrency, requests);
+    return new ExchangeSources(
+        json,
+        clock,
+        timeout,
+        new ExchangeHttp.Limits(deadline, maxBytes.toBytes()),
+        ewsConcurrency,
+        requests);
   }
 
   @Bean

@@ -1,11 +1,8 @@
 package org.exbridge.exchange;
 
-import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -19,7 +16,7 @@ import tools.jackson.databind.json.JsonMapper;
  */
 public final class ClientCredentialsTokens {
   private static final Duration EARLY = Duration.ofMinutes(5);
-  private final HttpClient http;
+  private final ExchangeHttp http;
   private final JsonMapper json;
   private final URI tokenUrl;
   private final String clientId;
@@ -30,7 +27,7 @@ public final class ClientCredentialsTokens {
   private Instant expiresAt = Instant.MIN;
 
   public ClientCredentialsTokens(
-      HttpClient http,
+      ExchangeHttp http,
       JsonMapper json,
       URI tokenUrl,
       String clientId,
@@ -57,49 +54,65 @@ public final class ClientCredentialsTokens {
             + enc(clientSecret)
             + "&scope="
             + enc(scope);
-    HttpResponse<String> response;
-    try {
-      response =
-          http.send(
-              HttpRequest.newBuilder(tokenUrl)
-                  .timeout(Duration.ofSeconds(30))
-                  .header("Content-Type", "application/x-www-form-urlencoded")
-                  .POST(HttpRequest.BodyPublishers.ofString(form))
-                  .build(),
-              HttpResponse.BodyHandlers.ofString());
-    } catch (IOException e) {
-      throw ExchangeException.unreachable("the token endpoint", e);
-    } catch (InterruptedException e) {
-      throw ExchangeException.interrupted();
-    }
+    ExchangeHttp.Answer response =
+        http.send(
+            HttpRequest.newBuilder(tokenUrl)
+                .timeout(Duration.ofSeconds(30))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .header("Accept", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(form))
+                .build(),
+            "the token endpoint");
     JsonNode body;
     try {
       body = json.readTree(response.body());
     } catch (RuntimeException e) {
       body = null;
     }
-    if (response.statusCode() != 200 || body == null || !body.hasNonNull("access_token")) {
+    if (body != null && !body.isObject()) {
+      body = null;
+    }
+    if (response.status() == 200 && body == null) {
+      throw new ExchangeException(
+          ExchangeException.Kind.PERMANENT,
+          "NotJson",
+          "the token endpoint answered "
+              + (response.contentType().isEmpty() ? "no content type" : response.contentType())
+              + ", not a JSON token: is token_url the OAuth 2.0 token endpoint? It began: "
+              + ExchangeHttp.excerpt(response.body()));
+    }
+    if (response.status() != 200 || !body.hasNonNull("access_token")) {
       String code = body == null ? null : body.path("error").asString(null);
       String description = body == null ? null : body.path("error_description").asString(null);
-      if (response.statusCode() >= 500 || response.statusCode() == 429) {
-        String retryAfter = response.headers().firstValue("Retry-After").orElse(null);
+      if (response.status() >= 500 || response.status() == 429) {
+        String retryAfter = response.header("Retry-After");
         throw new ExchangeException(
-            response.statusCode() == 429
+            response.status() == 429
                 ? ExchangeException.Kind.THROTTLED
                 : ExchangeException.Kind.RETRYABLE,
-            code == null ? "HTTP " + response.statusCode() : code,
+            code == null ? "HTTP " + response.status() : code,
             description == null ? "the token endpoint failed" : description,
-            retryAfter == null || !retryAfter.matches("\\d+")
+            retryAfter == null || !retryAfter.matches("\\d{1,6}")
                 ? null
                 : Duration.ofSeconds(Long.parseLong(retryAfter)));
       }
       throw new ExchangeException(
           ExchangeException.Kind.PERMANENT,
-          code == null ? "HTTP " + response.statusCode() : code,
+          code == null ? "HTTP " + response.status() : code,
           description == null ? "the token endpoint refused the client credentials" : description);
     }
-    token = body.get("access_token").asString();
-    expiresAt = clock.instant().plusSeconds(body.path("expires_in").asLong(3599));
+    String issued = body.get("access_token").asString("");
+    if (issued.isEmpty()
+        || issued.length() > 16_384
+        || !issued.chars().allMatch(c -> c > 32 && c < 127)) {
+      throw new ExchangeException(
+          ExchangeException.Kind.PERMANENT,
+          "BadToken",
+          "the token endpoint answered an access_token that cannot be sent in a header");
+    }
+    token = issued;
+    long lifetime = Math.clamp(body.path("expires_in").asLong(3599), 60, 86_400);
+    expiresAt = clock.instant().plusSeconds(lifetime);
     return token;
   }
 

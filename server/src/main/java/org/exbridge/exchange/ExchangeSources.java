@@ -18,7 +18,7 @@ import tools.jackson.databind.json.JsonMapper;
  * stay the same, so token caches and concurrency caps are shared by every caller.
  */
 public final class ExchangeSources {
-  private final HttpClient http;
+  private final ExchangeHttp http;
   private final JsonMapper json;
   private final Clock clock;
   private final Duration timeout;
@@ -32,15 +32,18 @@ public final class ExchangeSources {
       JsonMapper json,
       Clock clock,
       Duration timeout,
+      ExchangeHttp.Limits limits,
       int ewsConcurrency,
       RequestObserver observer) {
     this.observer = observer;
     this.http =
-        HttpClient.newBuilder()
-            .connectTimeout(Duration.ofSeconds(10))
-            .followRedirects(HttpClient.Redirect.NEVER)
-            .executor(Executors.newVirtualThreadPerTaskExecutor())
-            .build();
+        new ExchangeHttp(
+            HttpClient.newBuilder()
+                .connectTimeout(Duration.ofSeconds(10))
+                .followRedirects(HttpClient.Redirect.NEVER)
+                .executor(Executors.newVirtualThreadPerTaskExecutor())
+                .build(),
+            limits);
     this.json = json;
     this.clock = clock;
     this.timeout = timeout;
@@ -70,7 +73,12 @@ public final class ExchangeSources {
       case EWS_NTLM ->
           new EwsClient(
               new NtlmEwsTransport(
-                  URI.create(c.ewsUrl()), c.username(), c.password(), timeout, ewsConcurrency),
+                  URI.create(c.ewsUrl()),
+                  c.username(),
+                  c.password(),
+                  timeout,
+                  ewsConcurrency,
+                  http.limits()),
               ewsConcurrency,
               observer);
       case EWS_OAUTH -> {

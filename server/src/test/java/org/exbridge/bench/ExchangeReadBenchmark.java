@@ -10,6 +10,7 @@ import java.net.http.HttpResponse;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import org.exbridge.exchange.ExchangeHttp;
 import org.exbridge.exchange.ExchangeSource;
 import org.exbridge.exchange.RequestObserver;
 import org.exbridge.exchange.SourceCalendar;
@@ -38,14 +39,14 @@ public final class ExchangeReadBenchmark {
         protocol.equals("ews")
             ? new EwsClient(
                 JdkEwsTransport.basic(
-                    http,
+                    new ExchangeHttp(http, ExchangeHttp.Limits.DEFAULT),
                     URI.create(base + "/EWS/Exchange.asmx"),
                     "admin@exchange.test",
                     "secret",
                     Duration.ofSeconds(120)),
                 10)
             : new GraphClient(
-                http,
+                new ExchangeHttp(http, ExchangeHttp.Limits.DEFAULT),
                 JsonMapper.builder().build(),
                 base,
                 base + "/exchange.test/oauth2/v2.0/token",

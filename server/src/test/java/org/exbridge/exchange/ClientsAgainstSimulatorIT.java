@@ -249,14 +249,16 @@ class ClientsAgainstSimulatorIT {
                 "EXCHANGE\\admin",
                 "secret",
                 Duration.ofSeconds(30),
-                4);
+                4,
+                ExchangeHttp.Limits.DEFAULT);
         var wrong =
             new org.exbridge.exchange.ews.NtlmEwsTransport(
                 java.net.URI.create(sim.baseUrl() + "/EWS/Exchange.asmx"),
                 "admin@exchange.test",
                 "nope",
                 Duration.ofSeconds(30),
-                4)) {
+                4,
+                ExchangeHttp.Limits.DEFAULT)) {
       var client = new org.exbridge.exchange.ews.EwsClient(ntlm, 4);
       client.verify(MAILBOX);
       assertThat(client.calendars(MAILBOX))

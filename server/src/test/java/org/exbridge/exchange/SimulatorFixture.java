@@ -22,7 +22,9 @@ import tools.jackson.databind.json.JsonMapper;
 /** Our two clients pointed at one simulator, and its control API. */
 public final class SimulatorFixture {
   public static final JsonMapper JSON = JsonMapper.builder().build();
-  private static final HttpClient HTTP = HttpClient.newHttpClient();
+  private static final HttpClient CONTROL = HttpClient.newHttpClient();
+  private static final ExchangeHttp HTTP =
+      new ExchangeHttp(HttpClient.newHttpClient(), ExchangeHttp.Limits.DEFAULT);
   public final Simulator sim;
 
   public SimulatorFixture(Simulator sim) {
@@ -64,7 +66,7 @@ public final class SimulatorFixture {
   public JsonNode control(String method, String path, String body) {
     try {
       HttpResponse<String> r =
-          HTTP.send(
+          CONTROL.send(
               HttpRequest.newBuilder(URI.create(sim.baseUrl() + path))
                   .method(
                       method,

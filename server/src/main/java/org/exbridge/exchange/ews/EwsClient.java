@@ -22,6 +22,7 @@ import java.util.concurrent.Semaphore;
 import javax.xml.stream.XMLStreamException;
 import org.exbridge.exchange.EventTime;
 import org.exbridge.exchange.ExchangeException;
+import org.exbridge.exchange.ExchangeHttp;
 import org.exbridge.exchange.ExchangeSource;
 import org.exbridge.exchange.Parallel;
 import org.exbridge.exchange.RequestObserver;
@@ -465,10 +466,46 @@ public final class EwsClient implements ExchangeSource {
           EwsErrors.of(
               code, message, backOff(detail == null ? null : detail.child(T, "MessageXml"))));
     }
+    if (reply.status() == 200 && body == null) {
+      return throwing(notSoap(reply, envelope != null));
+    }
     if (reply.status() != 200 || body == null) {
       return throwing(EwsErrors.ofStatus(reply.status()));
     }
     return body;
+  }
+
+  /** A 200 answer that is not a SOAP envelope: the URL points at something other than EWS. */
+  private static ExchangeException notSoap(EwsTransport.Reply reply, boolean isXml) {
+    String type =
+        reply.contentType() == null || reply.contentType().isEmpty()
+            ? "no content type"
+            : reply.contentType();
+    String what;
+    if (reply.body() == null || reply.body().length == 0) {
+      what = "an empty body";
+    } else if (type.contains("html")
+        || ExchangeHttp.excerpt(reply.body())
+            .toLowerCase(java.util.Locale.ROOT)
+            .startsWith("<!doctype html")
+        || ExchangeHttp.excerpt(reply.body())
+            .toLowerCase(java.util.Locale.ROOT)
+            .startsWith("<html")) {
+      what = "an HTML page";
+    } else if (isXml) {
+      what = "XML that is not a SOAP envelope";
+    } else {
+      what = "a body that is not XML";
+    }
+    return new ExchangeException(
+        ExchangeException.Kind.PERMANENT,
+        "NotSoap",
+        "the EWS URL answered "
+            + what
+            + " ("
+            + type
+            + "), not SOAP: is the path /EWS/Exchange.asmx? It began: "
+            + ExchangeHttp.excerpt(reply.body()));
   }
 
   private static XmlNode throwing(ExchangeException e) {

@@ -4,12 +4,18 @@ import java.io.IOException;
 
 /** Sends one SOAP request; authentication is the transport's business. */
 public interface EwsTransport {
-  record Reply(int status, byte[] body) {}
+  /** A whole answer; {@code contentType} is lower case, empty when the server sent none. */
+  record Reply(int status, String contentType, byte[] body) {
+    public Reply(int status, byte[] body) {
+      this(status, "text/xml; charset=utf-8", body);
+    }
+  }
 
   /**
    * Posts {@code soap} to the EWS endpoint with {@code X-AnchorMailbox} set to the mailbox.
    *
    * @throws IOException when the server cannot be reached or the connection fails
+   * @throws org.exbridge.exchange.ExchangeException when the answer breaks the call's limits
    */
   Reply post(String soap, String anchorMailbox) throws IOException, InterruptedException;
 }

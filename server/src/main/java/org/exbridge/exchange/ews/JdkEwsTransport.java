@@ -1,24 +1,22 @@
 package org.exbridge.exchange.ews;
 
-import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.function.Supplier;
+import org.exbridge.exchange.ExchangeHttp;
 
 /** EWS over {@code java.net.http} with Basic credentials or an OAuth bearer token. */
 public final class JdkEwsTransport implements EwsTransport {
-  private final HttpClient http;
+  private final ExchangeHttp http;
   private final URI endpoint;
   private final Supplier<String> authorization;
   private final Duration timeout;
 
   private JdkEwsTransport(
-      HttpClient http, URI endpoint, Supplier<String> authorization, Duration timeout) {
+      ExchangeHttp http, URI endpoint, Supplier<String> authorization, Duration timeout) {
     this.http = http;
     this.endpoint = endpoint;
     this.authorization = authorization;
@@ -26,7 +24,7 @@ public final class JdkEwsTransport implements EwsTransport {
   }
 
   public static JdkEwsTransport basic(
-      HttpClient http, URI endpoint, String username, String password, Duration timeout) {
+      ExchangeHttp http, URI endpoint, String username, String password, Duration timeout) {
     String value =
         "Basic "
             + Base64.getEncoder()
@@ -35,12 +33,12 @@ public final class JdkEwsTransport implements EwsTransport {
   }
 
   public static JdkEwsTransport bearer(
-      HttpClient http, URI endpoint, Supplier<String> token, Duration timeout) {
+      ExchangeHttp http, URI endpoint, Supplier<String> token, Duration timeout) {
     return new JdkEwsTransport(http, endpoint, () -> "Bearer " + token.get(), timeout);
   }
 
   @Override
-  public Reply post(String soap, String anchorMailbox) throws IOException, InterruptedException {
+  public Reply post(String soap, String anchorMailbox) {
     HttpRequest.Builder request =
         HttpRequest.newBuilder(endpoint)
             .timeout(timeout)
@@ -51,8 +49,7 @@ public final class JdkEwsTransport implements EwsTransport {
     if (anchorMailbox != null) {
       request.header("X-AnchorMailbox", anchorMailbox);
     }
-    HttpResponse<byte[]> response =
-        http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
-    return new Reply(response.statusCode(), response.body());
+    ExchangeHttp.Answer answer = http.send(request.build(), "Exchange");
+    return new Reply(answer.status(), answer.contentType(), answer.body());
   }
 }

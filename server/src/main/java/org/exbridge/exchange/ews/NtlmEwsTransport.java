@@ -1,9 +1,17 @@
 package org.exbridge.exchange.ews;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.hc.client5.http.auth.AuthSchemeFactory;
 import org.apache.hc.client5.http.auth.AuthScope;
 import org.apache.hc.client5.http.auth.NTCredentials;
@@ -16,10 +24,11 @@ import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
 import org.apache.hc.client5.http.impl.classic.HttpClients;
 import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
 import org.apache.hc.core5.http.ContentType;
+import org.apache.hc.core5.http.HttpEntity;
 import org.apache.hc.core5.http.config.RegistryBuilder;
-import org.apache.hc.core5.http.io.entity.EntityUtils;
 import org.apache.hc.core5.http.io.entity.StringEntity;
 import org.apache.hc.core5.util.Timeout;
+import org.exbridge.exchange.ExchangeHttp;
 
 /**
  * EWS with NTLM, the default for on-premises Exchange, over Apache HttpClient 5 (the JDK client has
@@ -28,12 +37,24 @@ import org.apache.hc.core5.util.Timeout;
 @SuppressWarnings(
     "deprecation") // NTLM is deprecated in HttpClient 5 but still what Exchange servers ask for.
 public final class NtlmEwsTransport implements EwsTransport, AutoCloseable {
+  /** Cancels requests that pass their deadline; one daemon thread for every NTLM account. */
+  private static final ScheduledExecutorService DEADLINES =
+      Executors.newSingleThreadScheduledExecutor(
+          r -> Thread.ofPlatform().daemon().name("ews-ntlm-deadlines").unstarted(r));
+
   private final CloseableHttpClient http;
   private final URI endpoint;
+  private final ExchangeHttp.Limits limits;
 
   public NtlmEwsTransport(
-      URI endpoint, String username, String password, Duration timeout, int maxConnections) {
+      URI endpoint,
+      String username,
+      String password,
+      Duration timeout,
+      int maxConnections,
+      ExchangeHttp.Limits limits) {
     this.endpoint = endpoint;
+    this.limits = limits;
     String domain = null;
     String user = username;
     int slash = username.indexOf('\\');
@@ -78,14 +99,55 @@ public final class NtlmEwsTransport implements EwsTransport, AutoCloseable {
     if (anchorMailbox != null) {
       post.setHeader("X-AnchorMailbox", anchorMailbox);
     }
-    return http.execute(
-        post,
-        response ->
-            new Reply(
+    AtomicBoolean late = new AtomicBoolean();
+    ScheduledFuture<?> deadline =
+        DEADLINES.schedule(
+            () -> {
+              late.set(true);
+              post.cancel();
+            },
+            limits.deadline().toMillis(),
+            TimeUnit.MILLISECONDS);
+    try {
+      return http.execute(
+          post,
+          response -> {
+            HttpEntity entity = response.getEntity();
+            String type =
+                entity == null || entity.getContentType() == null ? "" : entity.getContentType();
+            return new Reply(
                 response.getCode(),
-                response.getEntity() == null
-                    ? new byte[0]
-                    : EntityUtils.toByteArray(response.getEntity())));
+                type.toLowerCase(Locale.ROOT),
+                entity == null ? new byte[0] : capped(entity));
+          });
+    } catch (IOException e) {
+      if (late.get()) {
+        throw ExchangeHttp.tooSlow("Exchange", limits.deadline());
+      }
+      throw e;
+    } finally {
+      deadline.cancel(false);
+    }
+  }
+
+  private byte[] capped(HttpEntity entity) throws IOException {
+    long max = limits.maxBytes();
+    if (entity.getContentLength() > max) {
+      throw ExchangeHttp.tooLarge("Exchange", max);
+    }
+    try (InputStream in = entity.getContent()) {
+      ByteArrayOutputStream out = new ByteArrayOutputStream(8192);
+      byte[] chunk = new byte[8192];
+      long total = 0;
+      for (int n; (n = in.read(chunk)) >= 0; ) {
+        total += n;
+        if (total > max) {
+          throw ExchangeHttp.tooLarge("Exchange", max);
+        }
+        out.write(chunk, 0, n);
+      }
+      return out.toByteArray();
+    }
   }
 
   @Override

@@ -22,6 +22,9 @@ final class XmlNode {
 
   private static final XMLInputFactory FACTORY = factory();
 
+  /** Deeper than any EWS answer; a hostile document nested further is refused, not recursed. */
+  static final int MAX_DEPTH = 256;
+
   final String ns;
   final String name;
   final Map<String, String> attributes;
@@ -54,6 +57,9 @@ final class XmlNode {
           Map<String, String> attrs = new HashMap<>();
           for (int i = 0; i < r.getAttributeCount(); i++) {
             attrs.put(r.getAttributeLocalName(i), r.getAttributeValue(i));
+          }
+          if (stack.size() >= MAX_DEPTH) {
+            throw new XMLStreamException("elements nested deeper than " + MAX_DEPTH);
           }
           XmlNode node = new XmlNode(r.getNamespaceURI(), r.getLocalName(), attrs);
           if (stack.isEmpty()) {

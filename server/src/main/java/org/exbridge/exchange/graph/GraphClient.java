@@ -1,11 +1,8 @@
 package org.exbridge.exchange.graph;
 
-import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -26,6 +23,7 @@ import java.util.concurrent.Semaphore;
 import org.exbridge.exchange.ClientCredentialsTokens;
 import org.exbridge.exchange.EventTime;
 import org.exbridge.exchange.ExchangeException;
+import org.exbridge.exchange.ExchangeHttp;
 import org.exbridge.exchange.ExchangeSource;
 import org.exbridge.exchange.Parallel;
 import org.exbridge.exchange.RecurrenceExpansion;
@@ -53,6 +51,9 @@ public final class GraphClient implements ExchangeSource {
   static final int INSTANCES_PAGE_SIZE = 1000;
   static final int PER_MAILBOX = 4;
 
+  /** Pages one read follows at most (5 million events at 500 a page). */
+  static final int MAX_PAGES = 10_000;
+
   /** Occurrences of one series expanded at most (a daily series over 270 years). */
   static final int MAX_EXPANDED = 100_000;
 
@@ -72,7 +73,9 @@ public final class GraphClient implements ExchangeSource {
           + "location,showAs,sensitivity,isCancelled,organizer,attendees,isReminderOn,reminderMinutesBeforeStart,"
           + "onlineMeeting,onlineMeetingUrl,changeKey,lastModifiedDateTime,seriesMasterId";
 
-  private final HttpClient http;
+  private final ExchangeHttp http;
+  private final String origin;
+  private final Map<String, Pages> trails = new ConcurrentHashMap<>();
   private final JsonMapper json;
   private final String graphUrl;
   private final ClientCredentialsTokens tokens;
@@ -83,7 +86,7 @@ public final class GraphClient implements ExchangeSource {
   private final RequestObserver observer;
 
   public GraphClient(
-      HttpClient http,
+      ExchangeHttp http,
       JsonMapper json,
       String graphUrl,
       String tokenUrl,
@@ -97,6 +100,7 @@ public final class GraphClient implements ExchangeSource {
     this.json = json;
     this.graphUrl =
         graphUrl.endsWith("/") ? graphUrl.substring(0, graphUrl.length() - 1) : graphUrl;
+    this.origin = origin(URI.create(this.graphUrl));
     this.tokens =
         new ClientCredentialsTokens(
             http,
@@ -121,6 +125,7 @@ public final class GraphClient implements ExchangeSource {
   public List<SourceCalendar> calendars(String mailbox) {
     List<SourceCalendar> out = new ArrayList<>();
     String next = user(mailbox) + "/calendars";
+    Pages pages = new Pages();
     while (next != null) {
       JsonNode page = get(mailbox, next, false);
       for (JsonNode c : page.path("value")) {
@@ -133,7 +138,7 @@ public final class GraphClient implements ExchangeSource {
                 c.path("isDefaultCalendar").asBoolean(false),
                 c.path("canEdit").asBoolean(true)));
       }
-      next = page.path("@odata.nextLink").asString(null);
+      next = pages.next(page);
     }
     return out;
   }
@@ -183,6 +188,7 @@ public final class GraphClient implements ExchangeSource {
             + enc(from.toString())
             + "&endDateTime="
             + enc(to.toString());
+    Pages pages = new Pages();
     while (next != null) {
       JsonNode page = get(mailbox, next, true, DELTA_PAGE_SIZE);
       for (JsonNode item : page.path("value")) {
@@ -190,8 +196,9 @@ public final class GraphClient implements ExchangeSource {
           view.add(item);
         }
       }
-      next = page.path("@odata.nextLink").asString(null);
-      view.deltaLink = page.path("@odata.deltaLink").asString(view.deltaLink);
+      next = pages.next(page);
+      String delta = page.path("@odata.deltaLink").asString(null);
+      view.deltaLink = delta == null ? view.deltaLink : onGraph(delta);
     }
     return view;
   }
@@ -206,12 +213,13 @@ public final class GraphClient implements ExchangeSource {
             + enc("type eq 'seriesMaster'")
             + "&$top="
             + DELTA_PAGE_SIZE;
+    Pages pages = new Pages();
     while (next != null) {
       JsonNode page = get(mailbox, next, true, DELTA_PAGE_SIZE);
       for (JsonNode master : page.path("value")) {
         out.put(master.path("id").asString(), master);
       }
-      next = page.path("@odata.nextLink").asString(null);
+      next = pages.next(page);
     }
     return out;
   }
@@ -324,8 +332,12 @@ public final class GraphClient implements ExchangeSource {
 
   @Override
   public SourcePage all(String mailbox, String calendarId, String cursor) {
+    if (cursor == null) {
+      trails.remove(mailbox + " " + calendarId);
+    }
     return events(
         mailbox,
+        calendarId,
         cursor != null
             ? cursor
             : user(mailbox) + "/calendars/" + enc(calendarId) + "/events/delta");
@@ -333,11 +345,11 @@ public final class GraphClient implements ExchangeSource {
 
   @Override
   public SourcePage changes(String mailbox, String calendarId, String cursor) {
-    return events(mailbox, cursor);
+    return events(mailbox, calendarId, cursor);
   }
 
-  private SourcePage events(String mailbox, String url) {
-    JsonNode page = get(mailbox, url, true, DELTA_PAGE_SIZE);
+  private SourcePage events(String mailbox, String calendarId, String url) {
+    JsonNode page = get(mailbox, onGraph(url), true, DELTA_PAGE_SIZE);
     List<JsonNode> items = new ArrayList<>();
     List<String> deleted = new ArrayList<>();
     for (JsonNode item : page.path("value")) {
@@ -347,22 +359,94 @@ public final class GraphClient implements ExchangeSource {
         items.add(item);
       }
     }
-    return next(
-        page,
+    String nextLink = page.path("@odata.nextLink").asString(null);
+    String deltaLink = page.path("@odata.deltaLink").asString(null);
+    String trailKey = mailbox + " " + calendarId;
+    if (nextLink != null) {
+      trails.computeIfAbsent(trailKey, k -> new Pages()).follow(onGraph(nextLink), url);
+    } else {
+      trails.remove(trailKey);
+      if (deltaLink != null) {
+        onGraph(deltaLink);
+      }
+    }
+    List<SourceEvent> events =
         Parallel.map(
             items,
             item ->
                 "seriesMaster".equals(item.path("type").asString())
                     ? completeSeries(mailbox, item)
-                    : GraphEventReader.read(item)),
-        deleted);
-  }
-
-  private static SourcePage next(JsonNode page, List<SourceEvent> events, List<String> deleted) {
-    String nextLink = page.path("@odata.nextLink").asString(null);
-    String deltaLink = page.path("@odata.deltaLink").asString(null);
+                    : GraphEventReader.read(item));
     return new SourcePage(
         events, deleted, nextLink != null ? nextLink : deltaLink, nextLink != null);
+  }
+
+  /**
+   * Paging links of one read. A link is followed only to the configured Graph host (the token must
+   * never reach another), at most once per read, and for at most {@link #MAX_PAGES} pages.
+   */
+  private final class Pages {
+    private final Set<String> seen = new HashSet<>();
+
+    /** The page's next link, checked, or null at the end. */
+    String next(JsonNode page) {
+      String link = page.path("@odata.nextLink").asString(null);
+      return link == null ? null : follow(onGraph(link), null);
+    }
+
+    synchronized String follow(String link, String current) {
+      if (link.equals(current) || !seen.add(link)) {
+        throw new ExchangeException(
+            ExchangeException.Kind.PERMANENT,
+            "PagingLoop",
+            "Graph's @odata.nextLink leads back to a page already read; the read was stopped");
+      }
+      if (seen.size() > MAX_PAGES) {
+        throw new ExchangeException(
+            ExchangeException.Kind.PERMANENT,
+            "TooManyPages",
+            "Graph kept sending next pages past "
+                + MAX_PAGES
+                + " in one read; the read was stopped");
+      }
+      return link;
+    }
+  }
+
+  /** A link from Graph, refused unless it points at the configured Graph scheme, host and port. */
+  private String onGraph(String link) {
+    URI uri;
+    try {
+      uri = URI.create(link);
+    } catch (IllegalArgumentException e) {
+      throw new ExchangeException(
+          ExchangeException.Kind.PERMANENT,
+          "BadLink",
+          "Graph sent a paging link that is not a URL");
+    }
+    if (!origin.equals(origin(uri))) {
+      throw new ExchangeException(
+          ExchangeException.Kind.PERMANENT,
+          "ForeignLink",
+          "Graph sent a paging link to "
+              + uri.getScheme()
+              + "://"
+              + uri.getHost()
+              + (uri.getPort() >= 0 ? ":" + uri.getPort() : "")
+              + ", not to the configured Graph URL; it was not followed and no token was sent there");
+    }
+    return link;
+  }
+
+  private static String origin(URI uri) {
+    String scheme =
+        uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(java.util.Locale.ROOT);
+    int port =
+        uri.getPort() >= 0
+            ? uri.getPort()
+            : "https".equals(scheme) ? 443 : "http".equals(scheme) ? 80 : -1;
+    String host = uri.getHost() == null ? "" : uri.getHost().toLowerCase(java.util.Locale.ROOT);
+    return scheme + "://" + host + ":" + port;
   }
 
   /**
@@ -414,6 +498,7 @@ public final class GraphClient implements ExchangeSource {
             + enc(from.toString())
             + "&endDateTime="
             + enc(to.toString());
+    Pages pages = new Pages();
     while (next != null) {
       JsonNode page = get(mailbox, next, true, INSTANCES_PAGE_SIZE);
       for (JsonNode instance : page.path("value")) {
@@ -425,7 +510,7 @@ public final class GraphClient implements ExchangeSource {
           exceptions.add(GraphEventReader.read(instance));
         }
       }
-      next = page.path("@odata.nextLink").asString(null);
+      next = pages.next(page);
     }
     List<EventTime> deleted = new ArrayList<>();
     for (LocalDateTime start : expected) {
@@ -478,35 +563,33 @@ public final class GraphClient implements ExchangeSource {
   private JsonNode send(String mailbox, String url, boolean calendarScoped, int pageSize) {
     Semaphore gate = perMailbox.computeIfAbsent(mailbox, m -> new Semaphore(PER_MAILBOX));
     for (int attempt = 0; ; attempt++) {
-      HttpResponse<String> response;
+      ExchangeHttp.Answer response;
       try {
         gate.acquire();
-        try {
-          response =
-              http.send(
-                  HttpRequest.newBuilder(URI.create(url))
-                      .timeout(timeout)
-                      .header("Authorization", "Bearer " + tokens.token())
-                      .header("Accept", "application/json")
-                      .header(
-                          "Prefer",
-                          "outlook.timezone=\"UTC\", outlook.body-content-type=\"text\", odata.maxpagesize="
-                              + pageSize)
-                      .GET()
-                      .build(),
-                  HttpResponse.BodyHandlers.ofString());
-        } finally {
-          gate.release();
-        }
-      } catch (IOException e) {
-        throw ExchangeException.unreachable("Graph", e);
       } catch (InterruptedException e) {
         throw ExchangeException.interrupted();
       }
-      if (response.statusCode() == 200) {
-        return json.readTree(response.body());
+      try {
+        response =
+            http.send(
+                HttpRequest.newBuilder(URI.create(url))
+                    .timeout(timeout)
+                    .header("Authorization", "Bearer " + tokens.token())
+                    .header("Accept", "application/json")
+                    .header(
+                        "Prefer",
+                        "outlook.timezone=\"UTC\", outlook.body-content-type=\"text\", odata.maxpagesize="
+                            + pageSize)
+                    .GET()
+                    .build(),
+                "Graph");
+      } finally {
+        gate.release();
       }
-      if (response.statusCode() == 401 && attempt == 0) {
+      if (response.status() == 200) {
+        return parse(response);
+      }
+      if (response.status() == 401 && attempt == 0) {
         tokens.forget();
         continue;
       }
@@ -517,11 +600,41 @@ public final class GraphClient implements ExchangeSource {
         // not JSON: the status decides
       }
       throw GraphErrors.of(
-          response.statusCode(),
+          response.status(),
           error == null ? null : error.path("code").asString(null),
           error == null ? null : error.path("message").asString(null),
-          GraphErrors.retryAfter(response.headers().firstValue("Retry-After").orElse(null)),
+          GraphErrors.retryAfter(response.header("Retry-After")),
           calendarScoped);
     }
+  }
+
+  /** A 200 answer's JSON object; anything else is a classified failure that says what came. */
+  private JsonNode parse(ExchangeHttp.Answer response) {
+    String type = response.contentType();
+    if (!type.isEmpty() && !type.contains("json")) {
+      throw new ExchangeException(
+          ExchangeException.Kind.PERMANENT,
+          "NotJson",
+          "the Graph URL answered "
+              + (type.contains("html") ? "an HTML page" : "something other than JSON")
+              + " ("
+              + type
+              + "), not Graph JSON: is graph_url https://graph.microsoft.com? It began: "
+              + ExchangeHttp.excerpt(response.body()));
+    }
+    JsonNode node;
+    try {
+      node = json.readTree(response.body());
+    } catch (RuntimeException e) {
+      node = null;
+    }
+    if (node == null || !node.isObject()) {
+      throw new ExchangeException(
+          ExchangeException.Kind.RETRYABLE,
+          "MalformedJson",
+          "Graph answered JSON that cannot be read (malformed, cut short or nested too deep); it began: "
+              + ExchangeHttp.excerpt(response.body()));
+    }
+    return node;
   }
 }

@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import org.exbridge.exchange.ExchangeHttp;
 import org.exbridge.exchange.SourceCalendar;
 import org.exbridge.exchange.SourcePage;
 
@@ -22,7 +23,7 @@ public final class EwsParseBenchmark {
     List<EwsTransport.Reply> replies = Collections.synchronizedList(new ArrayList<>());
     EwsTransport real =
         JdkEwsTransport.basic(
-            HttpClient.newHttpClient(),
+            new ExchangeHttp(HttpClient.newHttpClient(), ExchangeHttp.Limits.DEFAULT),
             URI.create(args[0] + "/EWS/Exchange.asmx"),
             "admin@exchange.test",
             "secret",

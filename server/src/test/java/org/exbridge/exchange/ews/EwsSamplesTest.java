@@ -11,6 +11,7 @@ import java.time.Instant;
 import java.util.List;
 import org.exbridge.exchange.CannedServer;
 import org.exbridge.exchange.ExchangeException;
+import org.exbridge.exchange.ExchangeHttp;
 import org.exbridge.exchange.Samples;
 import org.exbridge.exchange.SourceEvent;
 import org.exbridge.exchange.SourcePage;
@@ -25,7 +26,7 @@ class EwsSamplesTest {
   private static EwsClient client(CannedServer server) {
     return new EwsClient(
         JdkEwsTransport.basic(
-            HttpClient.newHttpClient(),
+            new ExchangeHttp(HttpClient.newHttpClient(), ExchangeHttp.Limits.DEFAULT),
             URI.create(server.url("/EWS/Exchange.asmx")),
             "admin@exchange.test",
             "secret",

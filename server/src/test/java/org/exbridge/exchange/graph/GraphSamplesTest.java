@@ -10,6 +10,7 @@ import java.time.ZoneId;
 import java.util.List;
 import java.util.Map;
 import org.exbridge.exchange.CannedServer;
+import org.exbridge.exchange.ExchangeHttp;
 import org.exbridge.exchange.RequestObserver;
 import org.exbridge.exchange.Samples;
 import org.exbridge.exchange.SourceCalendar;
@@ -26,7 +27,7 @@ class GraphSamplesTest {
 
   private static GraphClient client(CannedServer server) {
     return new GraphClient(
-        HttpClient.newHttpClient(),
+        new ExchangeHttp(HttpClient.newHttpClient(), ExchangeHttp.Limits.DEFAULT),
         JSON,
         server.url(""),
         server.url("/tenant/oauth2/v2.0/token"),
