@@ -106,13 +106,17 @@ final class BindingsAdminController {
   private Binding binding(HttpServletRequest request, String prefix, String suffix) {
     String uri = request.getRequestURI();
     String raw = uri.substring(prefix.length(), uri.length() - suffix.length());
-    String id = URLDecoder.decode(raw.replace("+", "%2B"), StandardCharsets.UTF_8);
+    String id;
+    try {
+      id = URLDecoder.decode(raw.replace("+", "%2B"), StandardCharsets.UTF_8);
+    } catch (IllegalArgumentException e) {
+      throw Problems.badRequest("not an exchange_binding_id: a malformed %-escape");
+    }
     var accounts =
         BindingIdCodec.decode(id)
             .orElseThrow(() -> Problems.badRequest("not an exchange_binding_id: " + id));
     return bindings
-        .byExchangeAccount(accounts.exchangeAccount())
-        .filter(b -> b.adminAccount().equals(accounts.adminAccount()))
+        .byAccounts(accounts.adminAccount(), accounts.exchangeAccount())
         .orElseThrow(() -> Problems.notFound("no such binding"));
   }
 

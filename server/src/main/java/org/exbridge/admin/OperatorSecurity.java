@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.time.Clock;
 import java.util.List;
 import org.exbridge.openapi.EdgeErrors;
+import org.exbridge.openapi.ErrorCode;
 import org.exbridge.openapi.OpenApiException;
 import org.exbridge.openapi.OperatorPaths;
 import org.slf4j.Logger;
@@ -47,6 +48,7 @@ class OperatorSecurity {
   private static final Logger log = LoggerFactory.getLogger(OperatorSecurity.class);
   static final String ROLE = "OPERATOR";
   private static final RequestMatcher OPERATOR = OperatorPaths::isOperator;
+  private static final String BINDING_PATH = "/open-apis/calendar/v4/exchange_bindings/";
 
   @Bean
   OperatorAttempts operatorAttempts(
@@ -105,6 +107,10 @@ class OperatorSecurity {
   HttpFirewall httpFirewall() {
     StrictHttpFirewall firewall = new StrictHttpFirewall();
     firewall.setAllowUrlEncodedSlash(true);
+    // Tomcat passes %2F through undecoded (see TomcatConfiguration), so a decoded path may hold
+    // '%'. Double encoding cannot smuggle an operator path past OperatorPaths, which decodes
+    // until nothing changes.
+    firewall.setAllowUrlEncodedPercent(true);
     return firewall;
   }
 
@@ -128,7 +134,9 @@ class OperatorSecurity {
           request,
           response,
           400,
-          OpenApiException.invalid("the request URL is not in canonical form"));
+          request.getRequestURI().startsWith(BINDING_PATH)
+              ? OpenApiException.of(ErrorCode.BINDING_ID_INVALID)
+              : OpenApiException.invalid("the request URL is not in canonical form"));
     };
   }
 

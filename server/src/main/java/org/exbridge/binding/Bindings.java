@@ -26,8 +26,8 @@ public class Bindings {
   }
 
   /**
-   * Inserts a new binding in {@code doing} and returns its row id; fails on a bound exchange
-   * account.
+   * Inserts a new binding in {@code doing} and returns its row id; fails on an exchange account
+   * already bound in the tenant.
    */
   long insert(
       String tenantKey, String adminAccount, String exchangeAccount, String userId, Instant now) {
@@ -43,12 +43,30 @@ public class Bindings {
             Times.sql(now),
             Times.sql(now))
         .update();
-    return byExchangeAccount(exchangeAccount).orElseThrow().id();
+    return inTenant(tenantKey, exchangeAccount).orElseThrow().id();
   }
 
-  public Optional<Binding> byExchangeAccount(String exchangeAccount) {
-    return jdbc.sql("select " + COLUMNS + " from exchange_binding where exchange_account = ?")
-        .param(exchangeAccount)
+  /**
+   * The tenant's binding of an Exchange account. Tenants are separate Exchange organisations: the
+   * same address may be bound once in each.
+   */
+  public Optional<Binding> inTenant(String tenantKey, String exchangeAccount) {
+    return jdbc.sql(
+            "select "
+                + COLUMNS
+                + " from exchange_binding where tenant_key = ? and exchange_account = ?")
+        .params(tenantKey, exchangeAccount)
+        .query(Bindings::map)
+        .optional();
+  }
+
+  /** The binding a binding id names: an admin account belongs to one tenant. */
+  public Optional<Binding> byAccounts(String adminAccount, String exchangeAccount) {
+    return jdbc.sql(
+            "select "
+                + COLUMNS
+                + " from exchange_binding where admin_account = ? and exchange_account = ?")
+        .params(adminAccount, exchangeAccount)
         .query(Bindings::map)
         .optional();
   }

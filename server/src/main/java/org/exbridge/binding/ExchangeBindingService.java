@@ -90,31 +90,35 @@ public class ExchangeBindingService {
                             + idType.wire()
                             + ") is dismissed or not in the tenant"));
 
-    Optional<Binding> existing = bindings.byExchangeAccount(exchange);
-    if (existing.isEmpty()) {
-      try {
-        return tx.execute(
-            status -> {
-              long id = bindings.insert(tenantKey, admin, exchange, user.userId(), clock.instant());
-              jobs.enqueueInitialSync(id);
-              return bindings.byExchangeAccount(exchange).orElseThrow();
-            });
-      } catch (DuplicateKeyException raced) {
-        existing = bindings.byExchangeAccount(exchange);
+    // A create racing another create or a delete of the same account: look again, a few times.
+    for (int attempt = 0; attempt < 5; attempt++) {
+      Optional<Binding> existing = bindings.inTenant(tenantKey, exchange);
+      if (existing.isEmpty()) {
+        try {
+          return tx.execute(
+              status -> {
+                long id =
+                    bindings.insert(tenantKey, admin, exchange, user.userId(), clock.instant());
+                jobs.enqueueInitialSync(id);
+                return bindings.inTenant(tenantKey, exchange).orElseThrow();
+              });
+        } catch (DuplicateKeyException raced) {
+          continue;
+        }
       }
-    }
-    Binding found =
-        existing.orElseThrow(() -> new IllegalStateException("binding vanished while creating it"));
-    if (found.tenantKey().equals(tenantKey)
-        && found.adminAccount().equals(admin)
-        && found.userId().equals(user.userId())) {
-      return found;
+      Binding found = existing.get();
+      if (found.adminAccount().equals(admin) && found.userId().equals(user.userId())) {
+        return found;
+      }
+      throw new BindingRefused(
+          Reason.INVALID_PARAMETERS,
+          "exchange_account "
+              + exchange
+              + " is already bound to another user; delete that binding first");
     }
     throw new BindingRefused(
         Reason.INVALID_PARAMETERS,
-        "exchange_account "
-            + exchange
-            + " is already bound to another user; delete that binding first");
+        "exchange_account " + exchange + " was bound and unbound while this call ran; try again");
   }
 
   /** The caller's tenant's binding that the id names. */
@@ -124,10 +128,8 @@ public class ExchangeBindingService {
             .orElseThrow(
                 () -> new BindingRefused(Reason.BINDING_ID_INVALID, "exchange_binding_id invalid"));
     return bindings
-        .byExchangeAccount(accounts.exchangeAccount())
-        .filter(
-            b ->
-                b.tenantKey().equals(tenantKey) && b.adminAccount().equals(accounts.adminAccount()))
+        .byAccounts(accounts.adminAccount(), accounts.exchangeAccount())
+        .filter(b -> b.tenantKey().equals(tenantKey))
         .orElseThrow(
             () ->
                 new BindingRefused(

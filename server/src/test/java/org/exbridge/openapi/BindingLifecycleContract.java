@@ -122,6 +122,98 @@ abstract class BindingLifecycleContract extends ExchangeBindingApiContract {
   }
 
   @Test
+  void theSameAddressIsBoundInTwoTenantsWithoutEitherLearningOfTheOther() throws Exception {
+    String mailbox = newMailbox();
+    String acmeId = bind(mailbox, aliceOpenId).getData().getExchangeBindingId();
+
+    Operator.AppCredentials otherApp = operator.app("other", Operator.ALL_SCOPES);
+    operator.user("other", "chief", true, "active");
+    String carolOpenId =
+        operator
+            .user("other", "carol", false, "active")
+            .get("open_ids")
+            .get(otherApp.appId())
+            .asString();
+    String chiefToken = operator.userToken("other", "chief", otherApp.appId());
+    com.lark.oapi.Client otherSdk =
+        com.lark.oapi.Client.newBuilder(otherApp.appId(), otherApp.appSecret())
+            .openBaseUrl(server.baseUrl())
+            .build();
+    CreateExchangeBindingResp other =
+        otherSdk
+            .calendar()
+            .exchangeBinding()
+            .create(
+                com.lark.oapi.service.calendar.v4.model.CreateExchangeBindingReq.newBuilder()
+                    .userIdType("open_id")
+                    .exchangeBinding(
+                        com.lark.oapi.service.calendar.v4.model.ExchangeBinding.newBuilder()
+                            .adminAccount(OTHER_TENANT_ADMIN)
+                            .exchangeAccount(mailbox)
+                            .userId(carolOpenId)
+                            .build())
+                    .build(),
+                as(chiefToken));
+
+    assertThat(other.success()).as(other.getMsg()).isTrue();
+    assertThat(other.getData().getExchangeBindingId()).isNotEqualTo(acmeId);
+    assertThat(other.getMsg()).doesNotContain("already bound");
+    // Each tenant sees its own binding and not the other's.
+    assertThat(get(bossToken, acmeId, null).getData().getUserId()).isEqualTo(aliceOpenId);
+    assertThat(get(bossToken, other.getData().getExchangeBindingId(), null).getCode())
+        .isEqualTo(195103);
+    // Inside a tenant the documented rule stays.
+    CreateExchangeBindingResp refused = create(bossToken, null, ADMIN, mailbox, bobOpenId);
+    assertThat(refused.getCode()).isEqualTo(190002);
+    // Unbinding in one tenant leaves the other's binding.
+    assertThat(delete(bossToken, acmeId).success()).isTrue();
+    assertThat(
+            server
+                .jdbc()
+                .sql("select count(*) from exchange_binding where exchange_account = ?")
+                .param(mailbox)
+                .query(Integer.class)
+                .single())
+        .isEqualTo(1);
+  }
+
+  @Test
+  void racingCreatesAndDeletesNeverAnswerAServerError() throws Exception {
+    String mailbox = newMailbox();
+    String id = bindingId(ADMIN, mailbox);
+    CountDownLatch start = new CountDownLatch(1);
+    List<Callable<Integer>> calls = new ArrayList<>();
+    for (int i = 0; i < 200; i++) {
+      boolean creating = i % 2 == 0;
+      calls.add(
+          () -> {
+            start.await();
+            return creating
+                ? create(bossToken, null, ADMIN, mailbox, aliceOpenId).getCode()
+                : delete(bossToken, id).getCode();
+          });
+    }
+    List<Integer> codes = new ArrayList<>();
+    try (ExecutorService pool = Executors.newFixedThreadPool(20)) {
+      List<Future<Integer>> futures = calls.stream().map(pool::submit).toList();
+      start.countDown();
+      for (Future<Integer> f : futures) {
+        codes.add(f.get());
+      }
+    }
+    // success, not found after a delete won, or the documented retry hint; never 190003.
+    assertThat(codes).doesNotContain(190003).allMatch(c -> c == 0 || c == 195103 || c == 190002);
+    assertThat(
+            server
+                .jdbc()
+                .sql("select count(*) from exchange_binding where exchange_account = ?")
+                .param(mailbox)
+                .query(Integer.class)
+                .single())
+        .isLessThanOrEqualTo(1);
+  }
+
+  @Test
   void deleteRemovesTheBindingAndItsJob() throws Exception {
     String mailbox = newMailbox();
     String id = bind(mailbox, aliceOpenId).getData().getExchangeBindingId();
