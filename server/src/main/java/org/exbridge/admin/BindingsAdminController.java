@@ -12,6 +12,7 @@ import org.exbridge.binding.Binding;
 import org.exbridge.binding.BindingIdCodec;
 import org.exbridge.binding.BindingStatus;
 import org.exbridge.binding.Bindings;
+import org.exbridge.calendar.ItemProblems;
 import org.exbridge.sync.SyncControl;
 import org.springframework.http.MediaType;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -25,10 +26,12 @@ final class BindingsAdminController {
   private static final int MAX_LIMIT = 1000;
   private final Bindings bindings;
   private final SyncControl sync;
+  private final ItemProblems problems;
 
-  BindingsAdminController(Bindings bindings, SyncControl sync) {
+  BindingsAdminController(Bindings bindings, SyncControl sync, ItemProblems problems) {
     this.bindings = bindings;
     this.sync = sync;
+    this.problems = problems;
   }
 
   record BindingView(
@@ -59,7 +62,9 @@ final class BindingsAdminController {
       Instant nextAttemptAt,
       int attempts,
       String lastErrorCode,
-      String lastErrorMessage) {}
+      String lastErrorMessage,
+      int itemProblemCount,
+      List<ItemProblems.Seen> itemProblems) {}
 
   @GetMapping(path = "/admin/api/v1/bindings/**", produces = MediaType.APPLICATION_JSON_VALUE)
   ProgressView progress(HttpServletRequest request) {
@@ -80,7 +85,9 @@ final class BindingsAdminController {
         p.nextAttemptAt(),
         p.attempts(),
         p.lastErrorCode(),
-        p.lastError());
+        p.lastError(),
+        problems.count(b.id()),
+        problems.latest(b.id(), 50));
   }
 
   @PostMapping(path = "/admin/api/v1/bindings/**", produces = MediaType.APPLICATION_JSON_VALUE)

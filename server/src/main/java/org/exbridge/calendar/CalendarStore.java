@@ -16,11 +16,16 @@ import org.exbridge.directory.Times;
 import org.exbridge.exchange.SourceCalendar;
 import org.exbridge.exchange.SourceEvent;
 import org.exbridge.exchange.SourcePage;
+import org.exbridge.exchange.SourceProblem;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
+import org.springframework.transaction.TransactionDefinition;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
@@ -29,6 +34,7 @@ import org.springframework.transaction.support.TransactionTemplate;
  */
 @Repository
 public class CalendarStore {
+  private static final Logger log = LoggerFactory.getLogger(CalendarStore.class);
   private static final int LOOKUP_CHUNK = 1000;
 
   static final String CALENDAR_COLUMNS =
@@ -53,13 +59,23 @@ public class CalendarStore {
   private final JdbcTemplate template;
   private final NamedParameterJdbcTemplate named;
   private final TransactionTemplate tx;
+  private final TransactionTemplate nested;
+  private final ItemProblems problemLog;
   private final Clock clock;
 
-  CalendarStore(JdbcClient jdbc, JdbcTemplate template, TransactionTemplate tx, Clock clock) {
+  CalendarStore(
+      JdbcClient jdbc,
+      JdbcTemplate template,
+      TransactionTemplate tx,
+      ItemProblems problemLog,
+      Clock clock) {
     this.jdbc = jdbc;
     this.template = template;
     this.named = new NamedParameterJdbcTemplate(template);
     this.tx = tx;
+    this.nested = new TransactionTemplate(tx.getTransactionManager());
+    this.nested.setPropagationBehavior(TransactionDefinition.PROPAGATION_NESTED);
+    this.problemLog = problemLog;
     this.clock = clock;
   }
 
@@ -158,35 +174,122 @@ public class CalendarStore {
 
   /**
    * Writes one page and the cursor that follows it, in one transaction: after a crash the page is
-   * read again and written again to the same rows.
+   * read again and written again to the same rows. One item never stops the page: values over the
+   * store's limits are cut before the write, an item the database still refuses is skipped, and
+   * each is recorded as a problem of the binding (returned, for the metrics).
    */
-  public void applyPage(StoredCalendar calendar, Read read, SourcePage page, int generation) {
-    tx.executeWithoutResult(
-        status -> {
-          Instant now = clock.instant();
-          String cursor = page.cursor();
-          boolean done = !page.more();
-          int touched =
-              switch (read) {
-                case WINDOW ->
-                    jdbc.sql(
-                            "update synced_calendar set window_cursor = ?, window_done = ?, updated_at = ? where id = ?")
-                        .params(done ? null : cursor, done, Times.sql(now), calendar.id())
-                        .update();
-                case FULL, CHANGES ->
-                    jdbc.sql(
-                            "update synced_calendar set full_cursor = ?, full_done = ?, updated_at = ? where id = ?")
-                        .params(cursor, read == Read.CHANGES || done, Times.sql(now), calendar.id())
-                        .update();
-              };
-          if (touched == 0) {
-            throw new CalendarGone();
-          }
-          upsert(calendar.id(), page.events(), generation, now);
-          for (String id : page.deletedIds()) {
-            markDeleted(calendar.id(), id, now);
-          }
-        });
+  public List<ItemProblems.Problem> applyPage(
+      StoredCalendar calendar, Read read, SourcePage page, int generation) {
+    List<ItemProblems.Problem> problems = new ArrayList<>();
+    List<EventRows.Item> items = prepare(page, problems);
+    try {
+      tx.executeWithoutResult(
+          status -> write(calendar, read, page, items, problems, generation, false));
+      return problems;
+    } catch (DataIntegrityViolationException whole) {
+      log.warn(
+          "a page of binding {} could not be stored whole; storing its items one by one",
+          calendar.bindingId(),
+          whole);
+      List<ItemProblems.Problem> itemByItem = new ArrayList<>(problems);
+      tx.executeWithoutResult(
+          status -> write(calendar, read, page, items, itemByItem, generation, true));
+      return itemByItem;
+    }
+  }
+
+  private List<EventRows.Item> prepare(SourcePage page, List<ItemProblems.Problem> problems) {
+    for (SourceProblem p : page.problems()) {
+      problems.add(
+          new ItemProblems.Problem(
+              p.itemId(), p.summary(), ItemProblems.Kind.UNREADABLE, p.reason()));
+    }
+    List<EventRows.Item> items = new ArrayList<>();
+    for (SourceEvent event : page.events()) {
+      try {
+        EventRows.Item item = EventRows.item(event);
+        items.add(item);
+        if (!item.notes().isEmpty()) {
+          problems.add(
+              new ItemProblems.Problem(
+                  event.id(),
+                  event.subject(),
+                  ItemProblems.Kind.PARTIAL,
+                  String.join("; ", item.notes())));
+        }
+      } catch (EventRows.Unstorable e) {
+        problems.add(
+            new ItemProblems.Problem(
+                event.id(),
+                event.subject(),
+                ItemProblems.Kind.NOT_STORED,
+                "it cannot be stored: " + e.getMessage()));
+      }
+    }
+    return items;
+  }
+
+  private void write(
+      StoredCalendar calendar,
+      Read read,
+      SourcePage page,
+      List<EventRows.Item> items,
+      List<ItemProblems.Problem> problems,
+      int generation,
+      boolean oneByOne) {
+    Instant now = clock.instant();
+    String cursor = page.cursor();
+    boolean done = !page.more();
+    int touched =
+        switch (read) {
+          case WINDOW ->
+              jdbc.sql(
+                      "update synced_calendar set window_cursor = ?, window_done = ?, updated_at = ? where id = ?")
+                  .params(done ? null : cursor, done, Times.sql(now), calendar.id())
+                  .update();
+          case FULL, CHANGES ->
+              jdbc.sql(
+                      "update synced_calendar set full_cursor = ?, full_done = ?, updated_at = ? where id = ?")
+                  .params(cursor, read == Read.CHANGES || done, Times.sql(now), calendar.id())
+                  .update();
+        };
+    if (touched == 0) {
+      throw new CalendarGone();
+    }
+    if (!oneByOne) {
+      upsert(calendar.id(), items, generation, now);
+    } else {
+      for (EventRows.Item item : items) {
+        try {
+          nested.executeWithoutResult(
+              status -> upsert(calendar.id(), List.of(item), generation, now));
+        } catch (DataIntegrityViolationException refused) {
+          log.warn(
+              "binding {}: the database refused item {}",
+              calendar.bindingId(),
+              item.source().id(),
+              refused);
+          problems.add(
+              new ItemProblems.Problem(
+                  item.source().id(),
+                  item.source().subject(),
+                  ItemProblems.Kind.NOT_STORED,
+                  "the database refused to store it (a value too long or not allowed); it was"
+                      + " skipped and the server log has the detail"));
+        }
+      }
+    }
+    for (String id : page.deletedIds()) {
+      markDeleted(calendar.id(), id, now);
+    }
+    Set<String> troubled = new HashSet<>();
+    for (ItemProblems.Problem p : problems) {
+      troubled.add(p.itemId());
+    }
+    problemLog.clear(
+        calendar.bindingId(),
+        items.stream().map(i -> i.source().id()).filter(id -> !troubled.contains(id)).toList());
+    problemLog.record(calendar.bindingId(), problems, now);
   }
 
   /** After a full read: events the read did not see are gone from Exchange. */
@@ -206,11 +309,11 @@ public class CalendarStore {
       boolean deleted,
       String masterExchangeId) {}
 
-  private void upsert(long calendarPk, List<SourceEvent> events, int generation, Instant now) {
-    if (events.isEmpty()) {
+  private void upsert(long calendarPk, List<EventRows.Item> items, int generation, Instant now) {
+    if (items.isEmpty()) {
       return;
     }
-    List<String> ids = events.stream().map(SourceEvent::id).distinct().toList();
+    List<String> ids = items.stream().map(i -> i.source().id()).distinct().toList();
     Map<String, Existing> existing = new HashMap<>();
     Map<String, List<Existing>> exceptionsByMaster = new HashMap<>();
     // Two indexed lookups (an OR of the two would make H2 scan), in chunks that keep within every
@@ -226,9 +329,10 @@ public class CalendarStore {
     List<Object[]> seen = new ArrayList<>();
     List<Object[]> gone = new ArrayList<>();
     Map<String, String> eventIds = new HashMap<>();
-    for (SourceEvent event : events) {
+    for (EventRows.Item item : items) {
+      SourceEvent event = item.source();
       Set<String> keptExceptions = new HashSet<>();
-      for (EventRows.Row row : EventRows.rows(event)) {
+      for (EventRows.Row row : item.rows()) {
         Existing old = existing.get(row.exchangeId());
         if (row.masterExchangeId() != null) {
           keptExceptions.add(row.exchangeId());

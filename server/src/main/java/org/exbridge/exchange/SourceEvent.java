@@ -5,7 +5,8 @@ import java.util.List;
 
 /**
  * One event as Exchange holds it, free of protocol shapes: a single, a recurring master (with its
- * exceptions and deleted occurrences inside), or, inside a master, an exception.
+ * exceptions and deleted occurrences inside), or, inside a master, an exception. {@code warnings}
+ * say what of it could not be read as Exchange meant it (an unknown time zone shown in UTC).
  */
 public record SourceEvent(
     String id,
@@ -27,7 +28,8 @@ public record SourceEvent(
     EventTime originalStart,
     List<SourceEvent> exceptions,
     List<EventTime> deletedOccurrences,
-    Instant lastModified) {
+    Instant lastModified,
+    List<String> warnings) {
 
   public enum Kind {
     SINGLE,
@@ -97,6 +99,7 @@ public record SourceEvent(
         originalStart,
         List.copyOf(exceptions),
         List.copyOf(deleted),
-        lastModified);
+        lastModified,
+        warnings);
   }
 }

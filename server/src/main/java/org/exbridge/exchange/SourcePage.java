@@ -4,7 +4,18 @@ import java.util.List;
 
 /**
  * One page of a read: events created or changed, ids deleted (incremental reads only), and the
- * cursor to pass back for the next page, or, once {@code more} is false, for the next round.
+ * cursor to pass back for the next page, or, once {@code more} is false, for the next round; and
+ * the items of the page that could not be read.
  */
 public record SourcePage(
-    List<SourceEvent> events, List<String> deletedIds, String cursor, boolean more) {}
+    List<SourceEvent> events,
+    List<String> deletedIds,
+    String cursor,
+    boolean more,
+    List<SourceProblem> problems) {
+
+  public SourcePage(
+      List<SourceEvent> events, List<String> deletedIds, String cursor, boolean more) {
+    this(events, deletedIds, cursor, more, List.of());
+  }
+}

@@ -32,6 +32,8 @@ import tools.jackson.databind.json.JsonMapper;
     produces = MediaType.APPLICATION_JSON_VALUE)
 final class CalendarController {
   private static final int MAX_PAGE = 1000;
+  private static final int ATTENDEE_PAGE = 20;
+  private static final int MAX_ATTENDEE_PAGE = 100;
   private static final long MAX_INSTANCE_RANGE = 366L * 86400;
   private final UserTokenAuthenticator authenticator;
   private final CalendarReads reads;
@@ -170,17 +172,28 @@ final class CalendarController {
   Envelope attendees(
       @RequestHeader(name = HttpHeaders.AUTHORIZATION, required = false) String authorization,
       @PathVariable String calendarId,
-      @PathVariable String eventId) {
+      @PathVariable String eventId,
+      @RequestParam(name = "page_size", required = false) Integer pageSize,
+      @RequestParam(name = "page_token", required = false) String pageToken) {
     Caller caller = authenticator.authenticate(authorization, OpenApi.LIST_ATTENDEES);
     StoredCalendar calendar = owned(caller, calendarId);
     StoredEvent e =
         reads
             .event(calendar.id(), eventId)
             .orElseThrow(() -> OpenApiException.of(ErrorCode.EVENT_NOT_FOUND));
+    // The platform pages attendees: 20 by default, at most 100 a page.
+    int size = pageSize(pageSize, ATTENDEE_PAGE, MAX_ATTENDEE_PAGE);
+    long from = token(pageToken);
+    List<Map<String, Object>> all = attendees(e);
+    if (from < 0 || from > all.size()) {
+      throw OpenApiException.invalid("page_token is not one this server handed out");
+    }
+    int end = (int) Math.min(all.size(), from + size);
+    boolean more = end < all.size();
     Map<String, Object> data = new LinkedHashMap<>();
-    data.put("items", attendees(e));
-    data.put("has_more", false);
-    data.put("page_token", "");
+    data.put("items", all.subList((int) from, end));
+    data.put("has_more", more);
+    data.put("page_token", more ? token(end) : "");
     return Envelope.success(data);
   }
 
@@ -296,11 +309,15 @@ final class CalendarController {
   }
 
   private static int pageSize(Integer requested, int fallback) {
+    return pageSize(requested, fallback, MAX_PAGE);
+  }
+
+  private static int pageSize(Integer requested, int fallback, int max) {
     if (requested == null) {
       return fallback;
     }
-    if (requested < 1 || requested > MAX_PAGE) {
-      throw OpenApiException.invalid("page_size must be between 1 and " + MAX_PAGE);
+    if (requested < 1 || requested > max) {
+      throw OpenApiException.invalid("page_size must be between 1 and " + max);
     }
     return requested;
   }
@@ -327,8 +344,13 @@ final class CalendarController {
       return 0;
     }
     try {
-      return Long.parseLong(
-          new String(Base64.getUrlDecoder().decode(text.trim()), StandardCharsets.US_ASCII));
+      long value =
+          Long.parseLong(
+              new String(Base64.getUrlDecoder().decode(text.trim()), StandardCharsets.US_ASCII));
+      if (value < 0) {
+        throw new IllegalArgumentException("negative");
+      }
+      return value;
     } catch (IllegalArgumentException e) {
       throw OpenApiException.invalid("page_token or sync_token is not one this server handed out");
     }

@@ -106,7 +106,8 @@ final class BindingSync {
                     current.windowCursor(),
                     c -> source.window(mailbox, calendarId, from, to, c),
                     budget > 1);
-            store.applyPage(current, CalendarStore.Read.WINDOW, page, job.generation());
+            metrics.problems(
+                store.applyPage(current, CalendarStore.Read.WINDOW, page, job.generation()));
             metrics.page(page.events().size());
             budget--;
           }
@@ -125,7 +126,8 @@ final class BindingSync {
                     current.fullCursor(),
                     c -> source.all(mailbox, calendarId, c),
                     budget > 1);
-            store.applyPage(current, CalendarStore.Read.FULL, page, job.generation());
+            metrics.problems(
+                store.applyPage(current, CalendarStore.Read.FULL, page, job.generation()));
             metrics.page(page.events().size());
             if (!page.more()) {
               store.sweep(current.id(), job.generation());
@@ -143,7 +145,8 @@ final class BindingSync {
               SourcePage page;
               do {
                 page = source.changes(mailbox, calendar.exchangeId(), cursor);
-                store.applyPage(calendar, CalendarStore.Read.CHANGES, page, job.generation());
+                metrics.problems(
+                    store.applyPage(calendar, CalendarStore.Read.CHANGES, page, job.generation()));
                 metrics.page(page.events().size() + page.deletedIds().size());
                 cursor = page.cursor();
               } while (page.more() && !stopping.getAsBoolean());
@@ -170,13 +173,20 @@ final class BindingSync {
       if (bindings.byId(job.bindingId()).isEmpty()) {
         return null;
       }
+      if (e instanceof DataIntegrityViolationException) {
+        log.warn("sync step of binding {} could not store a page", job.bindingId(), e);
+      }
       return failed(
           job,
           binding,
           phase,
           current,
           new ExchangeException(
-              ExchangeException.Kind.RETRYABLE, "store", String.valueOf(e.getMessage())));
+              ExchangeException.Kind.RETRYABLE,
+              "store",
+              e instanceof CalendarStore.CalendarGone
+                  ? "the calendar was removed while a page was being stored"
+                  : "the database refused to store a page; the server log has the detail"));
     } catch (RuntimeException e) {
       log.warn("sync step of binding {} failed", job.bindingId(), e);
       return failed(
@@ -184,8 +194,17 @@ final class BindingSync {
           binding,
           phase,
           current,
-          new ExchangeException(
-              ExchangeException.Kind.RETRYABLE, "internal", e.getClass().getSimpleName()));
+          e instanceof org.springframework.dao.DataAccessException
+              ? new ExchangeException(
+                  ExchangeException.Kind.RETRYABLE,
+                  "database",
+                  "the database could not be used; the step will be tried again")
+              : new ExchangeException(
+                  ExchangeException.Kind.RETRYABLE,
+                  "internal",
+                  "an unexpected failure ("
+                      + e.getClass().getSimpleName()
+                      + "); the server log has the detail"));
     }
   }
 

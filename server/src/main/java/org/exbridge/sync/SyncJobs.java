@@ -158,7 +158,9 @@ public class SyncJobs {
                 Times.sql(o.dueAt()),
                 o.attempts(),
                 o.generation(),
-                o.errorCode(),
+                o.errorCode() == null
+                    ? null
+                    : o.errorCode().substring(0, Math.min(200, o.errorCode().length())),
                 o.error() == null
                     ? null
                     : o.error().substring(0, Math.min(2000, o.error().length())),

@@ -4,6 +4,8 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
+import java.util.List;
+import org.exbridge.calendar.ItemProblems;
 import org.exbridge.exchange.ExchangeException;
 
 /** What operators watch: pages and rounds done, failures by kind, time spent throttled. */
@@ -47,6 +49,13 @@ final class SyncMetrics {
     registry
         .counter("exbridge.sync.failures", "kind", kind.name().toLowerCase(java.util.Locale.ROOT))
         .increment();
+  }
+
+  /** Items of a page that could not be read or stored whole, by kind. */
+  void problems(List<ItemProblems.Problem> problems) {
+    for (ItemProblems.Problem p : problems) {
+      registry.counter("exbridge.sync.item.problems", "kind", p.kind().wire()).increment();
+    }
   }
 
   void throttled(Duration delay) {

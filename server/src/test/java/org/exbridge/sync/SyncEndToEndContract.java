@@ -37,6 +37,7 @@ abstract class SyncEndToEndContract {
   private Operator operator;
   private String bossToken;
   private String appId;
+  private String appSecret;
 
   @BeforeAll
   void start() throws Exception {
@@ -45,7 +46,7 @@ abstract class SyncEndToEndContract {
     Path data = Files.createTempDirectory("exbridge-sync");
     server =
         ExbridgeServer.start(
-            Database.H2.fresh(data),
+            database().fresh(data),
             data,
             null,
             Map.of(
@@ -60,7 +61,9 @@ abstract class SyncEndToEndContract {
     http = new Http(server.baseUrl());
     operator = new Operator(server.baseUrl());
     operator.tenant("acme");
-    appId = operator.app("acme", Operator.ALL_SCOPES).appId();
+    Operator.AppCredentials app = operator.app("acme", Operator.ALL_SCOPES);
+    appId = app.appId();
+    appSecret = app.appSecret();
     operator.user("acme", "boss", true, "active");
     for (int i = 1; i <= 6; i++) {
       operator.user("acme", "u" + i, false, "active");
@@ -324,5 +327,159 @@ abstract class SyncEndToEndContract {
         .containsPattern(
             "exbridge_exchange_requests_total\\{[^}]*outcome=\"permanent\",protocol=\"graph\"[^}]*\\} [1-9]");
     fx.clearFaults();
+  }
+
+  /**
+   * A mailbox holding an all-hands of 1,500 people, an event with a 5,000-character subject, and a
+   * plain one.
+   */
+  private void seedAllHands(String mailbox) {
+    List<Map<String, Object>> attendees = new ArrayList<>();
+    for (int i = 0; i < 1500; i++) {
+      attendees.add(
+          Map.of(
+              "name",
+              "Person " + i,
+              "email",
+              "person" + i + "@corp.example",
+              "type",
+              i % 10 == 0 ? "optional" : "required",
+              "response",
+              i % 3 == 0 ? "accepted" : "none"));
+    }
+    String day = java.time.LocalDate.now().plusDays(3).toString();
+    List<Map<String, Object>> events =
+        List.of(
+            Map.of(
+                "subject",
+                "All hands",
+                "time_zone",
+                "Europe/Berlin",
+                "start",
+                day + "T10:00:00",
+                "end",
+                day + "T11:00:00",
+                "organizer",
+                Map.of("name", "CEO", "email", "ceo@corp.example"),
+                "attendees",
+                attendees),
+            Map.of(
+                "subject",
+                "x".repeat(5000),
+                "time_zone",
+                "Europe/Berlin",
+                "start",
+                day + "T12:00:00",
+                "end",
+                day + "T13:00:00"),
+            Map.of(
+                "subject",
+                "Plain",
+                "time_zone",
+                "Europe/Berlin",
+                "start",
+                day + "T14:00:00",
+                "end",
+                day + "T15:00:00"));
+    fx.control(
+        "POST",
+        "/_sim/mailboxes",
+        Http.JSON.writeValueAsString(
+            Map.of(
+                "address",
+                mailbox,
+                "calendars",
+                List.of(Map.of("name", "Calendar", "events", events)))));
+  }
+
+  private void aBigMeetingReachesDoneWithEveryAttendee(String admin, String mailbox, String user)
+      throws Exception {
+    seedAllHands(mailbox);
+    operator.user("acme", user, false, "active");
+    String id = bind(admin, mailbox, user);
+    await().atMost(Duration.ofSeconds(60)).until(() -> status(id).equals("done"));
+    assertThat(storedEvents(mailbox)).isEqualTo(3);
+
+    // Every attendee, through the official SDK, page by page as the platform pages them.
+    com.lark.oapi.Client sdk =
+        com.lark.oapi.Client.newBuilder(appId, appSecret).openBaseUrl(server.baseUrl()).build();
+    com.lark.oapi.core.request.RequestOptions asUser =
+        com.lark.oapi.core.request.RequestOptions.newBuilder()
+            .userAccessToken(operator.userToken("acme", user, appId))
+            .build();
+    String calendarId =
+        sdk.calendar()
+            .calendar()
+            .list(
+                com.lark.oapi.service.calendar.v4.model.ListCalendarReq.newBuilder().build(),
+                asUser)
+            .getData()
+            .getCalendarList()[0]
+            .getCalendarId();
+    String eventId = null;
+    for (var e :
+        sdk.calendar()
+            .calendarEvent()
+            .list(
+                com.lark.oapi.service.calendar.v4.model.ListCalendarEventReq.newBuilder()
+                    .calendarId(calendarId)
+                    .pageSize(50)
+                    .build(),
+                asUser)
+            .getData()
+            .getItems()) {
+      if ("All hands".equals(e.getSummary())) {
+        eventId = e.getEventId();
+      }
+    }
+    assertThat(eventId).isNotNull();
+    java.util.Set<String> emails = new java.util.HashSet<>();
+    String token = null;
+    int pages = 0;
+    do {
+      var page =
+          sdk.calendar()
+              .calendarEventAttendee()
+              .list(
+                  com.lark.oapi.service.calendar.v4.model.ListCalendarEventAttendeeReq.newBuilder()
+                      .calendarId(calendarId)
+                      .eventId(eventId)
+                      .pageSize(100)
+                      .pageToken(token)
+                      .build(),
+                  asUser);
+      assertThat(page.success()).as(page.getMsg()).isTrue();
+      for (var a : page.getData().getItems()) {
+        emails.add(a.getThirdPartyEmail());
+      }
+      token = page.getData().getHasMore() ? page.getData().getPageToken() : null;
+      pages++;
+    } while (token != null);
+    assertThat(emails).hasSize(1500).contains("person0@corp.example", "person1499@corp.example");
+    assertThat(pages).isEqualTo(15);
+
+    // The over-long subject is stored cut, and the operator is told so.
+    JsonNode progress = http.get("/admin/api/v1/bindings/" + id, ExbridgeServer.ADMIN_TOKEN).json();
+    assertThat(progress.get("item_problem_count").asInt()).as(progress.toString()).isEqualTo(1);
+    JsonNode problem = progress.get("item_problems").get(0);
+    assertThat(problem.get("kind").asString()).isEqualTo("partial");
+    assertThat(problem.get("detail").asString()).contains("subject cut to 4000 characters");
+    assertThat(progress.toString())
+        .doesNotContainIgnoringCase("insert into")
+        .doesNotContain("Exception");
+    assertThat(http.get("/actuator/prometheus", null).body())
+        .containsPattern("exbridge_sync_item_problems_total\\{kind=\"partial\"[^}]*\\} [1-9]");
+  }
+
+  @Test
+  void aMeetingOfFifteenHundredPeopleReachesDoneThroughEwsWithEveryAttendee() throws Exception {
+    aBigMeetingReachesDoneWithEveryAttendee(
+        "admin@exchange.test", "allhands-ews@exchange.test", "u20");
+  }
+
+  @Test
+  void aMeetingOfFifteenHundredPeopleReachesDoneThroughGraphWithEveryAttendee() throws Exception {
+    aBigMeetingReachesDoneWithEveryAttendee(
+        "graph@exchange.test", "allhands-graph@exchange.test", "u21");
   }
 }

@@ -30,6 +30,7 @@ import org.exbridge.exchange.SeriesCache;
 import org.exbridge.exchange.SourceCalendar;
 import org.exbridge.exchange.SourceEvent;
 import org.exbridge.exchange.SourcePage;
+import org.exbridge.exchange.SourceProblem;
 
 /**
  * On-premises Exchange (2013 to 2019, Subscription Edition) through EWS, impersonating each
@@ -170,12 +171,14 @@ public final class EwsClient implements ExchangeSource {
         }
       }
     }
-    List<SourceEvent> events = windowEvents(mailbox, items);
+    List<SourceProblem> problems = new ArrayList<>();
+    List<SourceEvent> events = windowEvents(mailbox, items, problems);
     return new SourcePage(
         events,
         List.of(),
         pending.isEmpty() ? null : ViewCursor.encode(pending),
-        !pending.isEmpty());
+        !pending.isEmpty(),
+        problems);
   }
 
   private record View(Instant[] range, XmlNode items, int total, boolean truncated) {}
@@ -207,7 +210,8 @@ public final class EwsClient implements ExchangeSource {
           "ErrorExceededFindCountLimit",
           "more than " + CALENDAR_VIEW_MAX + " items start within " + MIN_VIEW + " at " + range[0]);
     }
-    int parts = Math.max(2, (int) Math.ceil(total / (double) VIEW_TARGET));
+    // Bounded: the count is Exchange's word, and a hostile one could claim billions.
+    int parts = Math.clamp((long) Math.ceil(total / (double) VIEW_TARGET), 2, 64);
     List<Instant[]> out = new ArrayList<>();
     for (int i = 0; i < parts; i++) {
       Instant start = range[0].plus(length.multipliedBy(i).dividedBy(parts));
@@ -228,11 +232,16 @@ public final class EwsClient implements ExchangeSource {
   }
 
   /** Singles whole, and for occurrences and exceptions their series, each fetched once. */
-  private List<SourceEvent> windowEvents(String mailbox, List<XmlNode> items) {
+  private List<SourceEvent> windowEvents(
+      String mailbox, List<XmlNode> items, List<SourceProblem> problems) {
     List<String> singles = new ArrayList<>();
     Map<String, String> occurrenceByUid = new LinkedHashMap<>();
     for (XmlNode item : items) {
-      String id = item.child(T, "ItemId").attr("Id");
+      String id = idOf(item);
+      if (id == null) {
+        problems.add(noId(item));
+        continue;
+      }
       String type = item.childText(T, "CalendarItemType");
       if (type == null || type.equals("Single")) {
         singles.add(id);
@@ -261,7 +270,12 @@ public final class EwsClient implements ExchangeSource {
         .forEach(fetched::addAll);
     Map<String, XmlNode> byId = new LinkedHashMap<>();
     for (XmlNode item : fetched) {
-      byId.putIfAbsent(item.child(T, "ItemId").attr("Id"), item);
+      String id = idOf(item);
+      if (id == null) {
+        problems.add(noId(item));
+      } else {
+        byId.putIfAbsent(id, item);
+      }
     }
     Map<String, String> uidById = new HashMap<>();
     byId.forEach(
@@ -271,7 +285,7 @@ public final class EwsClient implements ExchangeSource {
             uidById.put(id, uid);
           }
         });
-    List<SourceEvent> events = complete(mailbox, new ArrayList<>(byId.values()));
+    List<SourceEvent> events = complete(mailbox, new ArrayList<>(byId.values()), problems);
     for (SourceEvent e : events) {
       String uid = uidById.get(e.id());
       if (uid != null && e.kind() == SourceEvent.Kind.MASTER) {
@@ -325,24 +339,35 @@ public final class EwsClient implements ExchangeSource {
         default -> {}
       }
     }
-    List<SourceEvent> events = complete(mailbox, getItems(mailbox, changed, false));
-    return new SourcePage(events, deleted, newState, !last);
+    List<SourceProblem> problems = new ArrayList<>();
+    List<SourceEvent> events = complete(mailbox, getItems(mailbox, changed, false), problems);
+    return new SourcePage(events, deleted, newState, !last, problems);
   }
 
   /** Masters get their exceptions, read by a GetItem of their own. */
-  private List<SourceEvent> complete(String mailbox, List<XmlNode> items) {
+  private List<SourceEvent> complete(
+      String mailbox, List<XmlNode> items, List<SourceProblem> problems) {
     List<String> exceptionIds = new ArrayList<>();
     for (XmlNode item : items) {
-      exceptionIds.addAll(EwsItemReader.modifiedOccurrenceIds(item));
+      try {
+        exceptionIds.addAll(EwsItemReader.modifiedOccurrenceIds(item));
+      } catch (RuntimeException e) {
+        // read below, where the failure is reported once
+      }
     }
     Map<String, SourceEvent> exceptions = new HashMap<>();
     for (XmlNode x : getItems(mailbox, exceptionIds, false)) {
-      SourceEvent e = EwsItemReader.read(x);
-      exceptions.put(e.id(), e);
+      SourceEvent e = readOrReport(x, problems);
+      if (e != null) {
+        exceptions.put(e.id(), e);
+      }
     }
     List<SourceEvent> out = new ArrayList<>();
     for (XmlNode item : items) {
-      SourceEvent e = EwsItemReader.read(item);
+      SourceEvent e = readOrReport(item, problems);
+      if (e == null) {
+        continue;
+      }
       if (e.kind() == SourceEvent.Kind.EXCEPTION) {
         continue;
       }
@@ -362,6 +387,29 @@ public final class EwsClient implements ExchangeSource {
       out.add(e);
     }
     return out;
+  }
+
+  /** The item read, or null with a problem recorded: one bad item does not stop the page. */
+  private static SourceEvent readOrReport(XmlNode item, List<SourceProblem> problems) {
+    try {
+      return EwsItemReader.read(item);
+    } catch (RuntimeException e) {
+      problems.add(SourceProblem.unreadable(idOf(item), e));
+      return null;
+    }
+  }
+
+  private static String idOf(XmlNode item) {
+    XmlNode id = item.child(T, "ItemId");
+    String value = id == null ? null : id.attr("Id");
+    return value == null || value.isBlank() ? null : value;
+  }
+
+  private static SourceProblem noId(XmlNode item) {
+    return new SourceProblem(
+        "(no item id)",
+        item.childText(T, "Subject"),
+        "Exchange sent a calendar item without an ItemId; it was skipped");
   }
 
   private static Instant sortKey(EventTime t) {

@@ -15,6 +15,7 @@ import org.exbridge.exchange.RecurrencePattern;
 import org.exbridge.exchange.SourceEvent;
 import org.exbridge.exchange.SourceEvent.Attendee;
 import org.exbridge.exchange.SourceRecurrence;
+import org.exbridge.exchange.ZoneWarning;
 import org.exbridge.exchange.tz.WindowsZones;
 
 /** Reads a {@code t:CalendarItem} into a {@link SourceEvent}. */
@@ -29,6 +30,11 @@ final class EwsItemReader {
             ? SourceEvent.Kind.SINGLE
             : type.equals("RecurringMaster") ? SourceEvent.Kind.MASTER : SourceEvent.Kind.EXCEPTION;
     ZoneId zone = zone(item);
+    List<String> warnings = new ArrayList<>();
+    String unknownZone = unknownZone(item);
+    if (unknownZone != null) {
+      warnings.add(ZoneWarning.of(unknownZone));
+    }
     boolean allDay = "true".equals(item.childText(T, "IsAllDayEvent"));
     EventTime start = time(item.childText(T, "Start"), zone, allDay);
     EventTime end = time(item.childText(T, "End"), zone, allDay);
@@ -68,7 +74,8 @@ final class EwsItemReader {
             : null,
         List.of(),
         List.copyOf(deleted),
-        lastModified == null ? null : instant(lastModified));
+        lastModified == null ? null : instant(lastModified),
+        List.copyOf(warnings));
   }
 
   /** Ids of a master's modified occurrences, whose own fields need a GetItem of their own. */
@@ -77,10 +84,29 @@ final class EwsItemReader {
     XmlNode modified = item.child(T, "ModifiedOccurrences");
     if (modified != null) {
       for (XmlNode o : modified.all(T, "Occurrence")) {
-        ids.add(o.child(T, "ItemId").attr("Id"));
+        XmlNode id = o.child(T, "ItemId");
+        if (id != null && id.attr("Id") != null) {
+          ids.add(id.attr("Id"));
+        }
       }
     }
     return ids;
+  }
+
+  /** The zone name the item gave when none of it is known, else null. */
+  static String unknownZone(XmlNode item) {
+    XmlNode tz = item.child(T, "StartTimeZone");
+    String id = tz == null ? null : tz.attr("Id");
+    String legacy = item.childText(T, "TimeZone");
+    if (id == null && legacy == null) {
+      return null;
+    }
+    boolean known =
+        (id != null && WindowsZones.zone(id).isPresent())
+            || (legacy != null
+                && (WindowsZones.zone(legacy).isPresent()
+                    || WindowsZones.legacy(legacy).isPresent()));
+    return known ? null : id != null ? id : legacy;
   }
 
   static ZoneId zone(XmlNode item) {

@@ -32,6 +32,7 @@ import org.exbridge.exchange.SeriesCache;
 import org.exbridge.exchange.SourceCalendar;
 import org.exbridge.exchange.SourceEvent;
 import org.exbridge.exchange.SourcePage;
+import org.exbridge.exchange.SourceProblem;
 import org.exbridge.exchange.tz.WindowsZones;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -169,13 +170,18 @@ public final class GraphClient implements ExchangeSource {
         masters.put(master.path("id").asString(), master);
       }
     }
+    List<SourceProblem> problems = new ArrayList<>(view.problems);
     for (String masterId : view.seriesIds()) {
       JsonNode master = masters.get(masterId);
       if (master != null) {
-        events.add(view.series(GraphEventReader.read(master), from, to));
+        try {
+          events.add(view.series(GraphEventReader.read(master), from, to));
+        } catch (RuntimeException e) {
+          problems.add(SourceProblem.unreadable(masterId, e));
+        }
       }
     }
-    return new SourcePage(events, List.of(), view.deltaLink, false);
+    return new SourcePage(events, List.of(), view.deltaLink, false, problems);
   }
 
   private WindowView readView(String mailbox, String calendarId, Instant from, Instant to) {
@@ -193,7 +199,11 @@ public final class GraphClient implements ExchangeSource {
       JsonNode page = get(mailbox, next, true, DELTA_PAGE_SIZE);
       for (JsonNode item : page.path("value")) {
         if (!item.has("@removed")) {
-          view.add(item);
+          try {
+            view.add(item);
+          } catch (RuntimeException e) {
+            view.problems.add(SourceProblem.unreadable(item.path("id").asString(null), e));
+          }
         }
       }
       next = pages.next(page);
@@ -230,6 +240,7 @@ public final class GraphClient implements ExchangeSource {
     private record Seen(LocalDateTime local, ZoneId in) {}
 
     final List<SourceEvent> singles = new ArrayList<>();
+    final List<SourceProblem> problems = new ArrayList<>();
     final Map<String, List<Seen>> occurrences = new LinkedHashMap<>();
     final Map<String, List<SourceEvent>> exceptions = new LinkedHashMap<>();
     String deltaLink;
@@ -370,15 +381,30 @@ public final class GraphClient implements ExchangeSource {
         onGraph(deltaLink);
       }
     }
-    List<SourceEvent> events =
+    List<SourceProblem> problems = new ArrayList<>();
+    List<SourceEvent> events = new ArrayList<>();
+    for (Object read :
         Parallel.map(
             items,
-            item ->
-                "seriesMaster".equals(item.path("type").asString())
+            item -> {
+              try {
+                return "seriesMaster".equals(item.path("type").asString())
                     ? completeSeries(mailbox, item)
-                    : GraphEventReader.read(item));
+                    : GraphEventReader.read(item);
+              } catch (ExchangeException e) {
+                throw e;
+              } catch (RuntimeException e) {
+                return SourceProblem.unreadable(item.path("id").asString(null), e);
+              }
+            })) {
+      if (read instanceof SourceEvent event) {
+        events.add(event);
+      } else {
+        problems.add((SourceProblem) read);
+      }
+    }
     return new SourcePage(
-        events, deleted, nextLink != null ? nextLink : deltaLink, nextLink != null);
+        events, deleted, nextLink != null ? nextLink : deltaLink, nextLink != null, problems);
   }
 
   /**

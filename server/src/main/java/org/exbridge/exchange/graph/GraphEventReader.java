@@ -14,6 +14,7 @@ import org.exbridge.exchange.RecurrencePattern;
 import org.exbridge.exchange.SourceEvent;
 import org.exbridge.exchange.SourceEvent.Attendee;
 import org.exbridge.exchange.SourceRecurrence;
+import org.exbridge.exchange.ZoneWarning;
 import org.exbridge.exchange.tz.WindowsZones;
 import tools.jackson.databind.JsonNode;
 
@@ -30,6 +31,11 @@ final class GraphEventReader {
           default -> SourceEvent.Kind.SINGLE;
         };
     ZoneId zone = zone(e);
+    String zoneName = e.path("originalStartTimeZone").asString(null);
+    List<String> warnings =
+        zoneName != null && WindowsZones.zone(zoneName).isEmpty()
+            ? List.of(ZoneWarning.of(zoneName))
+            : List.of();
     boolean allDay = e.path("isAllDay").asBoolean(false);
     String sensitivity = e.path("sensitivity").asString("normal");
     JsonNode organizer = e.path("organizer").path("emailAddress");
@@ -66,7 +72,8 @@ final class GraphEventReader {
             : null,
         List.of(),
         List.of(),
-        modified == null ? null : parseInstant(modified));
+        modified == null ? null : parseInstant(modified),
+        warnings);
   }
 
   /** The event's own zone; custom and unknown zones fall back to UTC. */
