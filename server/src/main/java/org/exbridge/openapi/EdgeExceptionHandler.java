@@ -4,11 +4,15 @@ import jakarta.servlet.http.HttpServletRequest;
 import org.exbridge.binding.BindingRefused;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.dao.DataAccessResourceFailureException;
+import org.springframework.dao.RecoverableDataAccessException;
+import org.springframework.dao.TransientDataAccessException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
+import org.springframework.security.web.firewall.RequestRejectedException;
 import org.springframework.web.HttpMediaTypeNotAcceptableException;
 import org.springframework.web.HttpMediaTypeNotSupportedException;
 import org.springframework.web.HttpRequestMethodNotSupportedException;
@@ -117,6 +121,35 @@ final class EdgeExceptionHandler {
   })
   ResponseEntity<Object> badParameter(Exception e, HttpServletRequest request) {
     return respond(request, 400, OpenApiException.invalid(e.getMessage()));
+  }
+
+  /** The database cannot be used just now (down, full, restarting): say so, and when to retry. */
+  @ExceptionHandler({
+    DataAccessResourceFailureException.class,
+    TransientDataAccessException.class,
+    RecoverableDataAccessException.class
+  })
+  ResponseEntity<Object> databaseUnavailable(Exception e, HttpServletRequest request) {
+    log.warn(
+        "database unavailable on {} {}: {}",
+        request.getMethod(),
+        request.getRequestURI(),
+        e.getMessage());
+    return respond(
+        request,
+        503,
+        new OpenApiException(
+            ErrorCode.INTERNAL_ERROR,
+            "service temporarily unavailable: the database cannot be used; try again shortly",
+            5));
+  }
+
+  @ExceptionHandler(RequestRejectedException.class)
+  ResponseEntity<Object> rejected(RequestRejectedException e, HttpServletRequest request) {
+    return respond(
+        request,
+        400,
+        OpenApiException.invalid("the request holds characters that are not allowed"));
   }
 
   @ExceptionHandler(Exception.class)
