@@ -140,6 +140,15 @@ class OperatorSecurity {
     };
   }
 
+  /** The firewall's reason, which names what it refused (never a credential). */
+  private static String refusal(RuntimeException rejected) {
+    String reason = rejected.getMessage() == null ? "" : rejected.getMessage();
+    if (reason.length() > 300) {
+      reason = reason.substring(0, 300) + "…";
+    }
+    return reason.isEmpty() ? "the request was refused" : reason;
+  }
+
   private static UsernamePasswordAuthenticationToken presentedToken(HttpServletRequest request) {
     String presented = presentedTokenValue(request);
     return presented == null

@@ -23,6 +23,29 @@ final class DataFolder {
   }
 
   /**
+   * The folder exists and only its owner may enter it (0700), and every file in it is the owner's
+   * alone (0600): the H2 database, the key and the operator token. Run before the database opens
+   * the folder, and again once it has created its files.
+   */
+  void secure() {
+    try {
+      Files.createDirectories(root);
+      Files.setPosixFilePermissions(root, PosixFilePermissions.fromString("rwx------"));
+      try (var files = Files.list(root)) {
+        for (Path file : (Iterable<Path>) files::iterator) {
+          if (Files.isRegularFile(file, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            ownerOnly(file);
+          }
+        }
+      }
+    } catch (UnsupportedOperationException e) {
+      // not a POSIX file system
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot create or secure the data folder " + root, e);
+    }
+  }
+
+  /**
    * The content of {@code name}, created from {@code generate} when it does not exist. Safe when
    * two instances start at once on one folder: the file is created exclusively, and the loser reads
    * it.

@@ -16,8 +16,12 @@ import org.exbridge.exchange.RequestObserver;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
+import org.springframework.beans.factory.config.BeanPostProcessor;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.context.ApplicationListener;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
 import org.springframework.scheduling.annotation.EnableScheduling;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -34,7 +38,32 @@ class ExbridgeConfiguration {
 
   @Bean
   DataFolder dataFolder(@Value("${exbridge.data-dir}") Path dataDir) {
-    return new DataFolder(dataDir);
+    DataFolder folder = new DataFolder(dataDir);
+    folder.secure();
+    return folder;
+  }
+
+  /**
+   * The data folder is made owner-only before the connection pool exists, so that an embedded
+   * database is never created in a folder others can read.
+   */
+  @Bean
+  static BeanPostProcessor dataFolderBeforeDatabase(Environment environment) {
+    return new BeanPostProcessor() {
+      @Override
+      public Object postProcessBeforeInitialization(Object bean, String beanName) {
+        if (bean instanceof DataSource) {
+          new DataFolder(Path.of(environment.getRequiredProperty("exbridge.data-dir"))).secure();
+        }
+        return bean;
+      }
+    };
+  }
+
+  /** The database's own files, created when it first opened, become owner-only too. */
+  @Bean
+  ApplicationListener<ApplicationReadyEvent> dataFilesOwnerOnly(DataFolder folder) {
+    return event -> folder.secure();
   }
 
   @Bean

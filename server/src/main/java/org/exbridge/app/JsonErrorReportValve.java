@@ -20,6 +20,12 @@ public final class JsonErrorReportValve extends ErrorReportValve {
     if (status < 400 || response.getContentWritten() > 0 || !response.setErrorReported()) {
       return;
     }
+    if (status == 501) {
+      // Tomcat's answer to a Transfer-Encoding it does not implement: the request is malformed
+      // as far as this API is concerned.
+      response.setStatus(400);
+      status = 400;
+    }
     String body;
     if (status >= 500) {
       body = "{\"code\":190003,\"msg\":\"internal service error\",\"data\":{}}";

@@ -23,6 +23,15 @@ final class JsonErrorController implements ErrorController {
   @RequestMapping("/error")
   void error(HttpServletRequest request, HttpServletResponse response) throws IOException {
     Object code = request.getAttribute(RequestDispatcher.ERROR_STATUS_CODE);
+    if (code == null) {
+      // Asked for directly, not forwarded by the container: there is no such API.
+      errors.write(
+          request,
+          response,
+          404,
+          OpenApiException.invalid("no such API: " + request.getMethod() + " /error"));
+      return;
+    }
     int status = code instanceof Integer i ? i : 500;
     if (status < 400) {
       status = 500;

@@ -49,9 +49,15 @@ public final class RawHttp {
     try (Socket socket = new Socket(host, port)) {
       socket.setSoTimeout(30_000);
       OutputStream out = socket.getOutputStream();
-      out.write(head.toString().getBytes(StandardCharsets.ISO_8859_1));
-      out.write(payload);
-      out.flush();
+      try {
+        byte[] headBytes = head.toString().getBytes(StandardCharsets.ISO_8859_1);
+        byte[] all = java.util.Arrays.copyOf(headBytes, headBytes.length + payload.length);
+        System.arraycopy(payload, 0, all, headBytes.length, payload.length);
+        out.write(all);
+        out.flush();
+      } catch (IOException answeredEarly) {
+        // the server may answer and close before reading the whole body: read what it said
+      }
       return parse(socket.getInputStream().readAllBytes());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
