@@ -7,22 +7,25 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
+import org.springframework.http.InvalidMediaTypeException;
+import org.springframework.http.MediaType;
 import org.springframework.stereotype.Component;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
- * Query strings and form bodies are parsed once, up front: a malformed %-escape or bytes that are
- * not UTF-8 ({@code ?a=%}, {@code ?page_token=%ff%fe}) are the caller's mistake, answered 400 in
- * JSON, not an exception deep inside a handler; so is a path with a malformed escape that Tomcat
- * let through inside a {@code ;} parameter.
+ * A Content-Type that is no media type is refused (415), and query strings and form bodies are
+ * parsed once, up front: a malformed %-escape or bytes that are not UTF-8 ({@code ?a=%}, {@code
+ * ?page_token=%ff%fe}) are the caller's mistake, answered 400 in JSON, not an exception deep inside
+ * a handler; so is a path with a malformed escape that Tomcat let through inside a {@code ;}
+ * parameter.
  */
 @Component
 @Order(Ordered.HIGHEST_PRECEDENCE + 15)
-final class MalformedParametersFilter extends OncePerRequestFilter {
+final class MalformedRequestFilter extends OncePerRequestFilter {
   private static final String BINDING_PATH = "/open-apis/calendar/v4/exchange_bindings/";
   private final EdgeErrors errors;
 
-  MalformedParametersFilter(EdgeErrors errors) {
+  MalformedRequestFilter(EdgeErrors errors) {
     this.errors = errors;
   }
 
@@ -41,6 +44,15 @@ final class MalformedParametersFilter extends OncePerRequestFilter {
               : OpenApiException.invalid("the path has a malformed %-escape"));
       return;
     }
+    String contentType = request.getHeader("Content-Type");
+    if (contentType != null && !usable(contentType)) {
+      errors.write(
+          request,
+          response,
+          415,
+          OpenApiException.invalid("Content-Type is not a media type: send application/json"));
+      return;
+    }
     try {
       request.getParameterMap();
     } catch (IllegalStateException | IllegalArgumentException malformed) {
@@ -53,6 +65,16 @@ final class MalformedParametersFilter extends OncePerRequestFilter {
       return;
     }
     chain.doFilter(request, response);
+  }
+
+  /** A concrete media type (no wildcard), as every reader of the body expects. */
+  private static boolean usable(String contentType) {
+    try {
+      MediaType type = MediaType.parseMediaType(contentType);
+      return !type.isWildcardType() && !type.isWildcardSubtype();
+    } catch (InvalidMediaTypeException e) {
+      return false;
+    }
   }
 
   /** Every '%' is followed by two hex digits (Tomcat does not look inside ';' parameters). */
