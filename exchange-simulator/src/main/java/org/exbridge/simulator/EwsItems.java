@@ -87,6 +87,19 @@ final class EwsItems {
           : occurrence() ? originalStart.plus(Occurrences.length(event)) : event.end;
     }
 
+    Instant startAt() {
+      return event.instant(start());
+    }
+
+    /** The instant it ends: an unmodified occurrence lasts its series' duration, DST or not. */
+    Instant endAt() {
+      SimEvent.SimOverride o = override();
+      if (o == null && occurrence()) {
+        return Occurrences.endAt(event, originalStart);
+      }
+      return event.instant(end());
+    }
+
     String type() {
       if (occurrence()) {
         return override() != null ? "Exception" : "Occurrence";
@@ -120,8 +133,8 @@ final class EwsItems {
     x.text("t:ReminderMinutesBeforeStart", e.reminderMinutes == null ? 15 : e.reminderMinutes);
     x.text("t:LastModifiedTime", utc(e.lastModified == null ? Instant.EPOCH : e.lastModified));
     x.text("t:UID", uid(t.mailbox(), e));
-    x.text("t:Start", utc(e.instant(t.start())));
-    x.text("t:End", utc(e.instant(t.end())));
+    x.text("t:Start", utc(t.startAt()));
+    x.text("t:End", utc(t.endAt()));
     if (t.occurrence()) {
       x.text("t:OriginalStart", utc(e.instant(t.originalStart())));
     }
@@ -162,7 +175,12 @@ final class EwsItems {
               "t:Occurrence",
               t,
               new Occurrences.Occurrence(
-                  m.getKey(), m.getValue().start, m.getValue().end, m.getValue()));
+                  m.getKey(),
+                  m.getValue().start,
+                  m.getValue().end,
+                  m.getValue(),
+                  e.instant(m.getValue().start),
+                  e.instant(m.getValue().end)));
         }
         x.close("t:ModifiedOccurrences");
       }
@@ -193,8 +211,8 @@ final class EwsItems {
         Ids.ewsOccurrence(t.mailbox().address, e.number, o.originalStart().toString()),
         "ChangeKey",
         changeKey(e.version));
-    x.text("t:Start", utc(e.instant(o.start())));
-    x.text("t:End", utc(e.instant(o.end())));
+    x.text("t:Start", utc(o.startAt()));
+    x.text("t:End", utc(o.endAt()));
     x.text("t:OriginalStart", utc(e.instant(o.originalStart())));
     x.close(element);
   }
@@ -232,13 +250,31 @@ final class EwsItems {
                   "t:DaysOfWeek",
                   String.join(
                       " ", r.daysOfWeek().stream().sorted().map(EwsItems::dayName).toList()))
-              .text("t:FirstDayOfWeek", "Sunday")
+              .text("t:FirstDayOfWeek", dayName(r.firstDayOfWeek()))
               .close("t:WeeklyRecurrence");
-      default ->
+      case "absoluteMonthly" ->
           x.open("t:AbsoluteMonthlyRecurrence")
               .text("t:Interval", r.interval())
               .text("t:DayOfMonth", r.dayOfMonth())
               .close("t:AbsoluteMonthlyRecurrence");
+      case "relativeMonthly" ->
+          x.open("t:RelativeMonthlyRecurrence")
+              .text("t:Interval", r.interval())
+              .text("t:DaysOfWeek", ewsDays(r.daysOfWeek()))
+              .text("t:DayOfWeekIndex", ewsIndex(r.index()))
+              .close("t:RelativeMonthlyRecurrence");
+      case "absoluteYearly" ->
+          x.open("t:AbsoluteYearlyRecurrence")
+              .text("t:DayOfMonth", r.dayOfMonth())
+              .text("t:Month", monthName(r.month()))
+              .close("t:AbsoluteYearlyRecurrence");
+      case "relativeYearly" ->
+          x.open("t:RelativeYearlyRecurrence")
+              .text("t:DaysOfWeek", ewsDays(r.daysOfWeek()))
+              .text("t:DayOfWeekIndex", ewsIndex(r.index()))
+              .text("t:Month", monthName(r.month()))
+              .close("t:RelativeYearlyRecurrence");
+      default -> throw new IllegalStateException("unsupported recurrence " + r.type());
     }
     ZoneOffset offset = e.zone.getRules().getOffset(e.start);
     String startDate =
@@ -258,6 +294,38 @@ final class EwsItems {
       x.open("t:NoEndRecurrence").text("t:StartDate", startDate).close("t:NoEndRecurrence");
     }
     x.close("t:Recurrence");
+  }
+
+  /**
+   * A relative pattern's one DayOfWeekType: a day, or Exchange's pseudo-days for every day, the
+   * weekdays, the weekend days.
+   */
+  static String ewsDays(java.util.Set<DayOfWeek> days) {
+    if (days.size() == 7) {
+      return "Day";
+    }
+    if (days.equals(java.util.EnumSet.range(DayOfWeek.MONDAY, DayOfWeek.FRIDAY))) {
+      return "Weekday";
+    }
+    if (days.equals(java.util.EnumSet.of(DayOfWeek.SATURDAY, DayOfWeek.SUNDAY))) {
+      return "WeekendDay";
+    }
+    return dayName(days.iterator().next());
+  }
+
+  static String ewsIndex(int index) {
+    return switch (index) {
+      case 1 -> "First";
+      case 2 -> "Second";
+      case 3 -> "Third";
+      case 4 -> "Fourth";
+      default -> "Last";
+    };
+  }
+
+  static String monthName(int month) {
+    return java.time.Month.of(month)
+        .getDisplayName(java.time.format.TextStyle.FULL, Locale.ENGLISH);
   }
 
   static String dayName(DayOfWeek d) {

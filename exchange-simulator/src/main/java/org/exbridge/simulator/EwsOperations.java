@@ -220,7 +220,7 @@ final class EwsOperations {
       }
       LocalDateTime until = EwsService.local(e, to).plusDays(1);
       for (Occurrences.Occurrence o : Occurrences.live(e, until)) {
-        if (e.instant(o.start()).isBefore(to) && e.instant(o.end()).isAfter(from)) {
+        if (o.startAt().isBefore(to) && o.endAt().isAfter(from)) {
           out.add(new EwsItems.Target(mailbox, calendar, e, o.originalStart()));
         }
       }
@@ -262,7 +262,7 @@ final class EwsOperations {
       x.text("t:Start", EwsItems.utc(e.instant(t.start())));
     }
     if (!idOnly || props.contains("calendar:End")) {
-      x.text("t:End", EwsItems.utc(e.instant(t.end())));
+      x.text("t:End", EwsItems.utc(t.endAt()));
     }
     if (props.contains("calendar:IsAllDayEvent")) {
       x.text("t:IsAllDayEvent", e.allDay);

@@ -86,7 +86,7 @@ final class GraphDelta {
       }
       LocalDateTime until = LocalDateTime.ofInstant(to, e.zone).plusDays(1);
       for (Occurrences.Occurrence o : Occurrences.live(e, until)) {
-        if (overlaps(e, o.start(), o.end(), from, to)) {
+        if (o.startAt().isBefore(to) && o.endAt().isAfter(from)) {
           items.add(
               new Item(
                   e.instant(o.start()),

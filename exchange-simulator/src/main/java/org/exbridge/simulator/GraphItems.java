@@ -24,11 +24,16 @@ final class GraphItems {
   }
 
   static ObjectNode dateTime(SimEvent e, LocalDateTime local, OutputZone out) {
+    return dateTime(e, local, e.allDay ? null : e.instant(local), out);
+  }
+
+  /** A dateTimeTimeZone: the instant in the output zone, or for all-day events the local date. */
+  static ObjectNode dateTime(SimEvent e, LocalDateTime local, Instant at, OutputZone out) {
     ObjectNode n = SimJson.JSON.createObjectNode();
     if (e.allDay) {
       n.put("dateTime", LOCAL.format(local.toLocalDate().atStartOfDay()));
     } else {
-      n.put("dateTime", LOCAL.format(LocalDateTime.ofInstant(e.instant(local), out.zone())));
+      n.put("dateTime", LOCAL.format(LocalDateTime.ofInstant(at, out.zone())));
     }
     n.put("timeZone", out.name());
     return n;
@@ -42,7 +47,7 @@ final class GraphItems {
     n.put("seriesMasterId", Ids.graph(Ids.Kind.ITEM, mailbox.address, e.number));
     n.put("type", "occurrence");
     n.set("start", dateTime(e, o.start(), out));
-    n.set("end", dateTime(e, o.end(), out));
+    n.set("end", dateTime(e, o.end(), o.endAt(), out));
     return n;
   }
 
@@ -95,7 +100,7 @@ final class GraphItems {
     LocalDateTime start = o == null ? e.start : o.start();
     LocalDateTime end = o == null ? e.end : o.end();
     n.set("start", dateTime(e, start, out));
-    n.set("end", dateTime(e, end, out));
+    n.set("end", dateTime(e, end, o == null ? e.instant(e.end) : o.endAt(), out));
     ObjectNode location = n.putObject("location");
     location.put("displayName", x != null && x.location != null ? x.location : e.location);
     location.put("locationType", "default");
@@ -121,18 +126,21 @@ final class GraphItems {
     return n;
   }
 
+  private static final String[] INDEX = {"last", "", "first", "second", "third", "fourth"};
+
+  /** Graph's patternedRecurrence: the unused members keep the defaults Graph itself returns. */
   private static ObjectNode recurrence(SimEvent e) {
     SimEvent.SimRecurrence r = e.recurrence;
     ObjectNode rec = SimJson.JSON.createObjectNode();
     ObjectNode p = rec.putObject("pattern");
     p.put("type", r.type());
     p.put("interval", r.interval());
-    p.put("month", 0);
+    p.put("month", r.month());
     p.put("dayOfMonth", r.dayOfMonth());
     ArrayNode days = p.putArray("daysOfWeek");
     r.daysOfWeek().stream().sorted().forEach(d -> days.add(d.name().toLowerCase(Locale.ROOT)));
-    p.put("firstDayOfWeek", "sunday");
-    p.put("index", "first");
+    p.put("firstDayOfWeek", r.firstDayOfWeek().name().toLowerCase(Locale.ROOT));
+    p.put("index", INDEX[r.index() + 1]);
     ObjectNode range = rec.putObject("range");
     range.put("type", r.count() != null ? "numbered" : r.endDate() != null ? "endDate" : "noEnd");
     range.put("startDate", e.start.toLocalDate().toString());

@@ -82,14 +82,73 @@ final class SimEvent {
     }
   }
 
-  /** A recurrence pattern and range, in the event's zone. */
+  /**
+   * A recurrence pattern and range, in the event's zone, with Graph's vocabulary: {@code type} is
+   * daily, weekly, absoluteMonthly, relativeMonthly, absoluteYearly or relativeYearly; {@code
+   * month} 1-12 (0 when unused); {@code index} 1-4 for first to fourth, -1 for last.
+   */
   record SimRecurrence(
       String type,
       int interval,
       Set<java.time.DayOfWeek> daysOfWeek,
       int dayOfMonth,
       LocalDate endDate,
-      Integer count) {}
+      Integer count,
+      int month,
+      int index,
+      java.time.DayOfWeek firstDayOfWeek) {
+
+    static final List<String> TYPES =
+        List.of(
+            "daily",
+            "weekly",
+            "absoluteMonthly",
+            "relativeMonthly",
+            "absoluteYearly",
+            "relativeYearly");
+
+    SimRecurrence(
+        String type,
+        int interval,
+        Set<java.time.DayOfWeek> daysOfWeek,
+        int dayOfMonth,
+        LocalDate endDate,
+        Integer count) {
+      this(
+          type, interval, daysOfWeek, dayOfMonth, endDate, count, 0, 1, java.time.DayOfWeek.SUNDAY);
+    }
+
+    /** The pattern as an RFC 5545 rule (without the range), for an independent expander. */
+    String rrule() {
+      StringBuilder r = new StringBuilder();
+      String days =
+          String.join(
+              ",", daysOfWeek.stream().sorted().map(d -> d.name().substring(0, 2)).toList());
+      switch (type) {
+        case "daily" -> r.append("FREQ=DAILY");
+        case "weekly" -> r.append("FREQ=WEEKLY;BYDAY=").append(days);
+        case "absoluteMonthly" -> r.append("FREQ=MONTHLY;BYMONTHDAY=").append(dayOfMonth);
+        case "relativeMonthly" ->
+            r.append("FREQ=MONTHLY;BYDAY=").append(days).append(";BYSETPOS=").append(index);
+        case "absoluteYearly" ->
+            r.append("FREQ=YEARLY;BYMONTH=")
+                .append(month)
+                .append(";BYMONTHDAY=")
+                .append(dayOfMonth);
+        case "relativeYearly" ->
+            r.append("FREQ=YEARLY;BYMONTH=")
+                .append(month)
+                .append(";BYDAY=")
+                .append(days)
+                .append(";BYSETPOS=")
+                .append(index);
+        default -> throw new IllegalStateException("unsupported recurrence " + type);
+      }
+      r.append(";INTERVAL=").append(interval);
+      r.append(";WKST=").append(firstDayOfWeek.name(), 0, 2);
+      return r.toString();
+    }
+  }
 
   SimEvent copyAs(long newNumber) {
     SimEvent c = new SimEvent(newNumber);

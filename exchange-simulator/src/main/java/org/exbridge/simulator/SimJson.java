@@ -64,6 +64,18 @@ final class SimJson {
           .sorted()
           .forEach(d -> days.add(d.name().toLowerCase(Locale.ROOT)));
       r.put("day_of_month", e.recurrence.dayOfMonth());
+      r.put("month", e.recurrence.month());
+      r.put(
+          "index",
+          switch (e.recurrence.index()) {
+            case 1 -> "first";
+            case 2 -> "second";
+            case 3 -> "third";
+            case 4 -> "fourth";
+            default -> "last";
+          });
+      r.put("first_day_of_week", e.recurrence.firstDayOfWeek().name().toLowerCase(Locale.ROOT));
+      r.put("rrule", e.recurrence.rrule());
       if (e.recurrence.endDate() != null) {
         r.put("end_date", e.recurrence.endDate().toString());
       }
@@ -136,18 +148,7 @@ final class SimJson {
       if (r.isNull()) {
         e.recurrence = null;
       } else {
-        Set<DayOfWeek> days = EnumSet.noneOf(DayOfWeek.class);
-        for (JsonNode d : r.path("days_of_week")) {
-          days.add(DayOfWeek.valueOf(d.asString().toUpperCase(Locale.ROOT)));
-        }
-        e.recurrence =
-            new SimEvent.SimRecurrence(
-                r.path("type").asString("weekly"),
-                Math.max(1, r.path("interval").asInt(1)),
-                days,
-                r.path("day_of_month").asInt(0),
-                r.hasNonNull("end_date") ? LocalDate.parse(r.get("end_date").asString()) : null,
-                r.hasNonNull("count") ? r.get("count").asInt() : null);
+        e.recurrence = recurrence(r);
       }
     }
     if (n.has("exceptions")) {
@@ -171,6 +172,116 @@ final class SimJson {
     if (e.start == null || e.end == null || e.end.isBefore(e.start)) {
       throw new IllegalArgumentException("an event needs a start and an end not before it");
     }
+  }
+
+  private static final Set<String> RECURRENCE_FIELDS =
+      Set.of(
+          "type",
+          "interval",
+          "days_of_week",
+          "day_of_month",
+          "month",
+          "index",
+          "first_day_of_week",
+          "end_date",
+          "count",
+          "rrule"); // written with the truth for readers; ignored when read back
+
+  /**
+   * Graph's patternedRecurrence vocabulary, checked field by field: anything unknown or
+   * inconsistent is refused naming the field, before the mailbox changes.
+   */
+  static SimEvent.SimRecurrence recurrence(JsonNode r) {
+    if (!r.isObject()) {
+      throw new IllegalArgumentException("recurrence must be an object");
+    }
+    for (String name : r.propertyNames()) {
+      if (!RECURRENCE_FIELDS.contains(name)) {
+        throw new IllegalArgumentException("recurrence." + name + " is not a recurrence field");
+      }
+    }
+    String type = r.path("type").asString("weekly");
+    if (!SimEvent.SimRecurrence.TYPES.contains(type)) {
+      throw new IllegalArgumentException(
+          "recurrence.type must be one of " + SimEvent.SimRecurrence.TYPES);
+    }
+    int interval = r.path("interval").asInt(1);
+    if (interval < 1 || interval > 999) {
+      throw new IllegalArgumentException("recurrence.interval must be 1 to 999");
+    }
+    if (type.endsWith("Yearly") && interval != 1) {
+      throw new IllegalArgumentException(
+          "recurrence.interval must be 1 for yearly patterns (EWS has no yearly interval)");
+    }
+    Set<DayOfWeek> days = EnumSet.noneOf(DayOfWeek.class);
+    for (JsonNode d : r.path("days_of_week")) {
+      days.add(day("recurrence.days_of_week", d.asString("")));
+    }
+    int dayOfMonth = r.path("day_of_month").asInt(0);
+    int month = r.path("month").asInt(0);
+    int index = index(r.path("index").asString("first"));
+    DayOfWeek firstDay =
+        day("recurrence.first_day_of_week", r.path("first_day_of_week").asString("sunday"));
+    boolean relative = type.startsWith("relative");
+    if ((type.equals("weekly") || relative) && days.isEmpty()) {
+      throw new IllegalArgumentException("recurrence.days_of_week is required for " + type);
+    }
+    if (relative
+        && days.size() > 1
+        && days.size() != 7
+        && !days.equals(EnumSet.range(DayOfWeek.MONDAY, DayOfWeek.FRIDAY))
+        && !days.equals(EnumSet.of(DayOfWeek.SATURDAY, DayOfWeek.SUNDAY))) {
+      throw new IllegalArgumentException(
+          "recurrence.days_of_week of a relative pattern is one day, every day, the weekdays or the"
+              + " weekend days");
+    }
+    if (type.startsWith("absolute") && (dayOfMonth < 1 || dayOfMonth > 31)) {
+      throw new IllegalArgumentException("recurrence.day_of_month must be 1 to 31 for " + type);
+    }
+    if (type.endsWith("Yearly") && (month < 1 || month > 12)) {
+      throw new IllegalArgumentException("recurrence.month must be 1 to 12 for " + type);
+    }
+    Integer count = null;
+    if (r.hasNonNull("count")) {
+      count = r.get("count").asInt(0);
+      if (count < 1 || count > 999) {
+        throw new IllegalArgumentException("recurrence.count must be 1 to 999");
+      }
+    }
+    LocalDate endDate = null;
+    if (r.hasNonNull("end_date")) {
+      try {
+        endDate = LocalDate.parse(r.get("end_date").asString(""));
+      } catch (java.time.format.DateTimeParseException ex) {
+        throw new IllegalArgumentException("recurrence.end_date must be a date (yyyy-mm-dd)");
+      }
+    }
+    if (count != null && endDate != null) {
+      throw new IllegalArgumentException("recurrence has both count and end_date; give one");
+    }
+    return new SimEvent.SimRecurrence(
+        type, interval, days, dayOfMonth, endDate, count, month, index, firstDay);
+  }
+
+  private static DayOfWeek day(String field, String name) {
+    try {
+      return DayOfWeek.valueOf(name.toUpperCase(Locale.ROOT));
+    } catch (IllegalArgumentException ex) {
+      throw new IllegalArgumentException(field + ": '" + name + "' is not a day of the week");
+    }
+  }
+
+  private static int index(String name) {
+    return switch (name) {
+      case "first" -> 1;
+      case "second" -> 2;
+      case "third" -> 3;
+      case "fourth" -> 4;
+      case "last" -> -1;
+      default ->
+          throw new IllegalArgumentException(
+              "recurrence.index must be first, second, third, fourth or last");
+    };
   }
 
   private static LocalDateTime localTime(String text) {
