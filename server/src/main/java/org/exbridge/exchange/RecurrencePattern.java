@@ -23,7 +23,32 @@ public record RecurrencePattern(
     int index,
     Range range,
     LocalDate endDate,
-    int count) {
+    int count,
+    DayOfWeek firstDayOfWeek) {
+
+  /** Without a first day of the week, Exchange's default: Sunday. */
+  public RecurrencePattern(
+      Type type,
+      int interval,
+      List<DayOfWeek> daysOfWeek,
+      int dayOfMonth,
+      int month,
+      int index,
+      Range range,
+      LocalDate endDate,
+      int count) {
+    this(
+        type,
+        interval,
+        daysOfWeek,
+        dayOfMonth,
+        month,
+        index,
+        range,
+        endDate,
+        count,
+        DayOfWeek.SUNDAY);
+  }
 
   public enum Type {
     DAILY,
@@ -62,7 +87,11 @@ public record RecurrencePattern(
       r.append(";BYMONTH=").append(month);
     }
     switch (type) {
-      case WEEKLY -> r.append(";BYDAY=").append(days()).append(";WKST=SU");
+      case WEEKLY ->
+          r.append(";BYDAY=")
+              .append(days())
+              .append(";WKST=")
+              .append((firstDayOfWeek == null ? DayOfWeek.SUNDAY : firstDayOfWeek).name(), 0, 2);
       case ABSOLUTE_MONTHLY, ABSOLUTE_YEARLY -> r.append(";BYMONTHDAY=").append(dayOfMonth);
       case RELATIVE_MONTHLY, RELATIVE_YEARLY ->
           r.append(";BYDAY=").append(days()).append(";BYSETPOS=").append(index);

@@ -219,6 +219,7 @@ final class EwsItemReader {
     int dayOfMonth = 0;
     int month = 0;
     int index = 0;
+    DayOfWeek weekStart = DayOfWeek.SUNDAY;
     RecurrencePattern.Range range = RecurrencePattern.Range.NO_END;
     LocalDate endDate = null;
     int count = 0;
@@ -263,6 +264,10 @@ final class EwsItemReader {
         month = m == null ? 0 : java.time.Month.valueOf(m.toUpperCase(Locale.ROOT)).getValue();
         String idx = part.childText(T, "DayOfWeekIndex");
         index = idx == null ? 0 : RecurrencePattern.index(idx);
+        String firstDay = part.childText(T, "FirstDayOfWeek");
+        if (firstDay != null) {
+          weekStart = DayOfWeek.valueOf(firstDay.toUpperCase(Locale.ROOT));
+        }
       }
     }
     if (type == null) {
@@ -270,7 +275,7 @@ final class EwsItemReader {
     }
     RecurrencePattern pattern =
         new RecurrencePattern(
-            type, interval, days, dayOfMonth, month, index, range, endDate, count);
+            type, interval, days, dayOfMonth, month, index, range, endDate, count, weekStart);
     return new SourceRecurrence(pattern.rrule(allDay, zone), zone);
   }
 

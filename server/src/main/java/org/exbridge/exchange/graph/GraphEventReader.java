@@ -9,6 +9,7 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import org.exbridge.exchange.EventTime;
 import org.exbridge.exchange.RecurrencePattern;
 import org.exbridge.exchange.SourceEvent;
@@ -204,7 +205,9 @@ final class GraphEventReader {
             index,
             range,
             range == RecurrencePattern.Range.END_DATE ? LocalDate.parse(end) : null,
-            r.path("numberOfOccurrences").asInt(0));
+            r.path("numberOfOccurrences").asInt(0),
+            DayOfWeek.valueOf(
+                p.path("firstDayOfWeek").asString("sunday").toUpperCase(Locale.ROOT)));
     ZoneId zone = WindowsZones.zone(r.path("recurrenceTimeZone").asString(null)).orElse(eventZone);
     return new SourceRecurrence(pattern.rrule(allDay, zone), zone);
   }
