@@ -19,6 +19,16 @@ import java.util.Set;
  * occurrences, in several zones, spread around the generation date.
  */
 final class Generator {
+  static final List<String> GENERATED_ZONES =
+      List.of(
+          "UTC",
+          "Europe/Berlin",
+          "Europe/London",
+          "America/New_York",
+          "America/Los_Angeles",
+          "Asia/Shanghai",
+          "Asia/Kolkata",
+          "Australia/Sydney");
   private static final String[] SUBJECTS = {
     "Weekly sync",
     "Design review",
@@ -71,7 +81,9 @@ final class Generator {
 
   private static SimEvent event(SimMailbox mailbox, Random random, LocalDate base, int i) {
     SimEvent e = new SimEvent(mailbox.nextNumber());
-    List<String> zones = new ArrayList<>(Zones.WINDOWS_BY_IANA.keySet());
+    // The generated mailboxes keep to eight everyday zones (their content stays the same for a
+    // seed); the awkward ones are for scenarios that ask for them by name.
+    List<String> zones = GENERATED_ZONES;
     e.zone = ZoneId.of(zones.get(random.nextInt(zones.size())));
     e.subject = SUBJECTS[random.nextInt(SUBJECTS.length)] + " #" + i;
     e.body =

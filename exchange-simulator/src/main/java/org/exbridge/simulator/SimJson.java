@@ -112,7 +112,8 @@ final class SimJson {
       String zone = n.get("time_zone").asString();
       if (!Zones.known(zone)) {
         throw new IllegalArgumentException(
-            "time_zone must be one of " + Zones.WINDOWS_BY_IANA.keySet());
+            "time_zone must be an IANA zone that has a Windows id in CLDR windowsZones (such as"
+                + " Europe/Berlin or Asia/Kathmandu)");
       }
       e.zone = ZoneId.of(zone);
     }

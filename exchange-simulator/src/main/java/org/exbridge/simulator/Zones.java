@@ -1,28 +1,43 @@
 package org.exbridge.simulator;
 
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.time.ZoneId;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * The zones the simulator's events may use, with the Windows ids that Exchange reports for them
- * (from CLDR windowsZones, territory 001).
+ * The zones the simulator's events may use: every IANA zone that CLDR's windowsZones maps a Windows
+ * id to (territory 001), with that Windows id, which is what Exchange reports.
  */
 final class Zones {
-  static final Map<String, String> WINDOWS_BY_IANA = new LinkedHashMap<>();
-
-  static {
-    WINDOWS_BY_IANA.put("UTC", "UTC");
-    WINDOWS_BY_IANA.put("Europe/Berlin", "W. Europe Standard Time");
-    WINDOWS_BY_IANA.put("Europe/London", "GMT Standard Time");
-    WINDOWS_BY_IANA.put("America/New_York", "Eastern Standard Time");
-    WINDOWS_BY_IANA.put("America/Los_Angeles", "Pacific Standard Time");
-    WINDOWS_BY_IANA.put("Asia/Shanghai", "China Standard Time");
-    WINDOWS_BY_IANA.put("Asia/Kolkata", "India Standard Time");
-    WINDOWS_BY_IANA.put("Australia/Sydney", "AUS Eastern Standard Time");
-  }
+  static final Map<String, String> WINDOWS_BY_IANA = Collections.unmodifiableMap(load());
 
   private Zones() {}
+
+  private static Map<String, String> load() {
+    Map<String, String> byIana = new LinkedHashMap<>();
+    byIana.put("UTC", "UTC");
+    try (InputStream in = Zones.class.getResourceAsStream("windows-zones.tsv");
+        BufferedReader lines =
+            new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+      for (String line; (line = lines.readLine()) != null; ) {
+        if (line.isBlank() || line.startsWith("#")) {
+          continue;
+        }
+        String[] cols = line.split("\t");
+        byIana.putIfAbsent(cols[1].trim(), cols[0].trim());
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return byIana;
+  }
 
   static String windowsId(ZoneId zone) {
     String id = WINDOWS_BY_IANA.get(zone.getId());

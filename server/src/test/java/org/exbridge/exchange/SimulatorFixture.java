@@ -63,6 +63,29 @@ public final class SimulatorFixture {
         RequestObserver.NONE);
   }
 
+  /** A control call that may fail: its status and body, for tests of refusals. */
+  public String controlStatus(String method, String path, String body) {
+    try {
+      HttpResponse<String> r =
+          CONTROL.send(
+              HttpRequest.newBuilder(URI.create(sim.baseUrl() + path))
+                  .method(
+                      method,
+                      body == null
+                          ? HttpRequest.BodyPublishers.noBody()
+                          : HttpRequest.BodyPublishers.ofString(body))
+                  .header("Content-Type", "application/json")
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      return r.statusCode() + " " + r.body();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
   public JsonNode control(String method, String path, String body) {
     try {
       HttpResponse<String> r =

@@ -59,14 +59,15 @@ public final class GraphClient implements ExchangeSource {
   static final int MAX_EXPANDED = 100_000;
 
   /**
-   * How much of a series is scanned for exceptions and deleted occurrences (v1.0 lists neither, so
-   * deletions are the gaps among its instances): two years from its start, or from a year ago for a
-   * series that started earlier, so that an old weekly meeting is right where it matters. What lies
-   * outside is not seen through Graph.
+   * How far a series is scanned for exceptions and deleted occurrences (v1.0 lists neither, so
+   * deletions are the gaps among its instances): its whole span from its first occurrence, to its
+   * last when it has an end, else to this far past today and at least {@link #AHEAD} occurrences
+   * ahead. Deletions further ahead in a series without an end are not seen through Graph.
    */
   static final Duration SERIES_HORIZON = Duration.ofDays(2 * 366);
 
-  static final Duration SERIES_HISTORY = Duration.ofDays(366);
+  /** Occurrences past today that a series without an end is read for at least. */
+  static final int AHEAD = 10;
 
   /** The instance fields read: enough to find gaps and to read exceptions whole. */
   static final String INSTANCE_FIELDS =
@@ -496,22 +497,34 @@ public final class GraphClient implements ExchangeSource {
     ZoneId zone = master.recurrence().zone();
     boolean allDay = master.start().allDay();
     LocalDateTime firstLocal = firstLocal(master);
-    LocalDateTime yearAgo = LocalDateTime.ofInstant(clock.instant().minus(SERIES_HISTORY), zone);
-    LocalDateTime anchor = firstLocal.isAfter(yearAgo) ? firstLocal : yearAgo;
+    // The whole span: a deletion is found whatever its age. A series with an end is read to its
+    // last occurrence; one without, to SERIES_HORIZON past today.
+    String rrule = master.recurrence().rrule();
+    boolean bounded = rrule.contains("COUNT=") || rrule.contains("UNTIL=");
+    LocalDateTime now = LocalDateTime.ofInstant(clock.instant(), zone);
+    LocalDateTime until =
+        bounded
+            ? firstLocal.plusYears(1000)
+            : (now.isAfter(firstLocal) ? now : firstLocal).plus(SERIES_HORIZON);
     List<LocalDateTime> expected =
-        RecurrenceExpansion.starts(
-                master.recurrence().rrule(),
+        RecurrenceExpansion.starts(rrule, firstLocal, zone, until, MAX_EXPANDED);
+    if (!bounded) {
+      // A sparse series (yearly, say) is read at least AHEAD occurrences past today.
+      long ahead = expected.stream().filter(start -> start.isAfter(now)).count();
+      if (ahead < AHEAD) {
+        expected =
+            RecurrenceExpansion.starts(
+                rrule,
                 firstLocal,
                 zone,
-                anchor.plus(SERIES_HORIZON),
-                MAX_EXPANDED)
-            .stream()
-            .filter(start -> !start.isBefore(anchor))
-            .toList();
+                firstLocal.plusYears(1000),
+                (int) Math.min(MAX_EXPANDED, expected.size() + AHEAD - ahead));
+      }
+    }
     if (expected.isEmpty()) {
       return master;
     }
-    Instant from = anchor.atZone(zone).toInstant();
+    Instant from = expected.get(0).atZone(zone).toInstant().minus(Duration.ofDays(2));
     Instant to =
         expected.get(expected.size() - 1).atZone(zone).toInstant().plus(Duration.ofDays(2));
     Set<Instant> seen = new HashSet<>();
