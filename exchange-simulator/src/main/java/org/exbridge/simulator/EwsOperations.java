@@ -168,11 +168,7 @@ final class EwsOperations {
           "ErrorFolderNotFound",
           "The specified folder could not be found in the store.");
     } else if (view == null) {
-      error(
-          x,
-          "FindItem",
-          "ErrorInvalidRequest",
-          "Only CalendarView is served on calendar folders by this simulator.");
+      indexedPage(x, mailbox, calendar, op);
     } else {
       Instant from = EwsService.instant(view.getAttribute("StartDate"));
       Instant to = EwsService.instant(view.getAttribute("EndDate"));
@@ -195,12 +191,77 @@ final class EwsOperations {
             Boolean.toString(inView.size() <= limit));
         x.open("t:Items");
         for (EwsItems.Target t : inView.subList(0, Math.min(limit, inView.size()))) {
-          summary(x, t, props, idOnly);
+          item(x, t, op, props, idOnly);
         }
         x.close("t:Items").close("m:RootFolder").close("m:FindItemResponseMessage");
       }
     }
     return x.close("m:ResponseMessages").close("m:FindItemResponse").toString();
+  }
+
+  /**
+   * FindItem without a CalendarView: the folder's items themselves (singles and recurring masters,
+   * no expanded occurrences), by start, paged by IndexedPageItemView's offset as Exchange pages
+   * them.
+   */
+  private static void indexedPage(
+      Xml x, SimMailbox mailbox, SimMailbox.SimCalendar calendar, Element op) {
+    Element paging = child(op, M, "IndexedPageItemView");
+    int max = FIND_COUNT();
+    int offset = 0;
+    boolean fromEnd = false;
+    if (paging != null) {
+      String m = paging.getAttribute("MaxEntriesReturned");
+      if (!m.isEmpty()) {
+        max = Math.min(max, Integer.parseInt(m));
+      }
+      offset =
+          Integer.parseInt(
+              paging.getAttribute("Offset").isEmpty() ? "0" : paging.getAttribute("Offset"));
+      fromEnd = "End".equals(paging.getAttribute("BasePoint"));
+    }
+    if (max < 1 || offset < 0) {
+      error(
+          x, "FindItem", "ErrorInvalidRequest", "MaxEntriesReturned and Offset must be positive.");
+      return;
+    }
+    List<EwsItems.Target> all = new ArrayList<>();
+    for (SimEvent e : calendar.events.values()) {
+      all.add(new EwsItems.Target(mailbox, calendar, e, null));
+    }
+    all.sort(EwsService.byStart());
+    int total = all.size();
+    int first = fromEnd ? Math.max(0, total - offset - max) : Math.min(offset, total);
+    int last = fromEnd ? Math.max(0, total - offset) : Math.min(total, offset + max);
+    Set<String> props = additionalProperties(op);
+    boolean idOnly = isIdOnly(op);
+    x.open("m:FindItemResponseMessage", "ResponseClass", "Success")
+        .text("m:ResponseCode", "NoError");
+    x.open(
+        "m:RootFolder",
+        "IndexedPagingOffset",
+        Integer.toString(fromEnd ? total - first : last),
+        "TotalItemsInView",
+        Integer.toString(total),
+        "IncludesLastItemInRange",
+        Boolean.toString(fromEnd ? first == 0 : last >= total));
+    x.open("t:Items");
+    for (EwsItems.Target t : all.subList(first, last)) {
+      item(x, t, op, props, idOnly);
+    }
+    x.close("t:Items").close("m:RootFolder").close("m:FindItemResponseMessage");
+  }
+
+  /** An item in the shape asked for: every property for AllProperties, else the summary. */
+  private static void item(
+      Xml x, EwsItems.Target t, Element op, Set<String> props, boolean idOnly) {
+    Element shape = child(op, M, "ItemShape");
+    Element base = shape == null ? null : child(shape, T, "BaseShape");
+    if (base != null && base.getTextContent().trim().equals("AllProperties")) {
+      EwsItems.full(x, t);
+    } else {
+      summary(x, t, props, idOnly);
+    }
   }
 
   private static int FIND_COUNT() {

@@ -14,14 +14,19 @@ import microsoft.exchange.webservices.data.core.enumeration.misc.ConnectingIdTyp
 import microsoft.exchange.webservices.data.core.enumeration.misc.ExchangeVersion;
 import microsoft.exchange.webservices.data.core.enumeration.property.BasePropertySet;
 import microsoft.exchange.webservices.data.core.enumeration.property.WellKnownFolderName;
+import microsoft.exchange.webservices.data.core.enumeration.property.time.DayOfTheWeek;
+import microsoft.exchange.webservices.data.core.enumeration.property.time.DayOfTheWeekIndex;
+import microsoft.exchange.webservices.data.core.enumeration.property.time.Month;
 import microsoft.exchange.webservices.data.core.enumeration.service.SyncFolderItemsScope;
 import microsoft.exchange.webservices.data.core.service.folder.CalendarFolder;
 import microsoft.exchange.webservices.data.core.service.item.Appointment;
 import microsoft.exchange.webservices.data.core.service.item.Item;
 import microsoft.exchange.webservices.data.credential.WebCredentials;
 import microsoft.exchange.webservices.data.misc.ImpersonatedUserId;
+import microsoft.exchange.webservices.data.property.complex.recurrence.pattern.Recurrence;
 import microsoft.exchange.webservices.data.search.CalendarView;
 import microsoft.exchange.webservices.data.search.FindItemsResults;
+import microsoft.exchange.webservices.data.search.ItemView;
 import microsoft.exchange.webservices.data.sync.ChangeCollection;
 import microsoft.exchange.webservices.data.sync.ItemChange;
 import org.exbridge.simulator.Simulator;
@@ -119,5 +124,122 @@ class EwsJavaApiAgainstSimulatorIT {
             SyncFolderItemsScope.NormalItems,
             changes.getSyncState());
     assertThat(again.getCount()).isZero();
+  }
+
+  @Test
+  void aPlainFindItemPagedReadOfALargeMailboxSeesEveryItemOnce() throws Exception {
+    try (Simulator large = Simulator.start(0).generate(1, 1500, 11);
+        ExchangeService ews = new ExchangeService(ExchangeVersion.Exchange2010_SP2)) {
+      ews.setCredentials(new WebCredentials("admin@exchange.test", "secret"));
+      ews.setUrl(new URI(large.baseUrl() + "/EWS/Exchange.asmx"));
+      ews.setImpersonatedUserId(new ImpersonatedUserId(ConnectingIdType.SmtpAddress, MAILBOX));
+      CalendarFolder calendar = CalendarFolder.bind(ews, WellKnownFolderName.Calendar);
+      java.util.Set<String> ids = new java.util.HashSet<>();
+      int offset = 0;
+      int pages = 0;
+      FindItemsResults<Item> page;
+      do {
+        ItemView view = new ItemView(250, offset);
+        view.setPropertySet(new PropertySet(BasePropertySet.FirstClassProperties));
+        page = ews.findItems(calendar.getId(), view);
+        for (Item i : page.getItems()) {
+          assertThat(ids.add(i.getId().getUniqueId())).isTrue();
+          assertThat(((Appointment) i).getIsAllDayEvent()).isNotNull();
+        }
+        offset = page.getNextPageOffset() == null ? offset : page.getNextPageOffset();
+        pages++;
+      } while (page.isMoreAvailable());
+      long truth = 0;
+      for (var e :
+          new org.exbridge.exchange.SimulatorFixture(large)
+              .control("GET", "/_sim/mailboxes/" + MAILBOX + "/events", null)) {
+        if (e.path("calendar").asString().equals("Calendar")) {
+          truth++;
+        }
+      }
+      assertThat(ids).hasSize((int) truth);
+      assertThat(page.getTotalCount()).isEqualTo(ids.size());
+      assertThat(pages).isGreaterThan(1);
+    }
+  }
+
+  @Test
+  void everyRecurrencePatternReadsBackWithItsPatternIndexMonthAndRange() throws Exception {
+    org.exbridge.exchange.SimulatorFixture fx = new org.exbridge.exchange.SimulatorFixture(sim);
+    String mailbox = "patterns@exchange.test";
+    String events =
+        """
+        [{"subject":"daily","time_zone":"Asia/Kathmandu","start":"2026-01-05T07:15","end":"2026-01-05T08:00",
+          "recurrence":{"type":"daily","interval":3,"count":12}},
+         {"subject":"weekly","time_zone":"America/St_Johns","start":"2026-01-05T09:30","end":"2026-01-05T10:30",
+          "recurrence":{"type":"weekly","interval":2,"days_of_week":["monday","thursday"],"first_day_of_week":"monday","end_date":"2026-12-31"}},
+         {"subject":"absoluteMonthly","time_zone":"Australia/Lord_Howe","start":"2026-01-15T10:00","end":"2026-01-15T10:30",
+          "recurrence":{"type":"absoluteMonthly","day_of_month":15}},
+         {"subject":"relativeMonthly","time_zone":"Pacific/Chatham","start":"2026-01-30T16:00","end":"2026-01-30T17:00",
+          "recurrence":{"type":"relativeMonthly","days_of_week":["friday"],"index":"last","count":24}},
+         {"subject":"relativeMonthlyWeekday","time_zone":"UTC","start":"2026-01-02T08:00","end":"2026-01-02T08:15",
+          "recurrence":{"type":"relativeMonthly","days_of_week":["monday","tuesday","wednesday","thursday","friday"],"index":"second"}},
+         {"subject":"absoluteYearly","time_zone":"Europe/Berlin","start":"2026-05-17T12:00","end":"2026-05-17T13:30",
+          "recurrence":{"type":"absoluteYearly","month":5,"day_of_month":17}},
+         {"subject":"relativeYearly","time_zone":"America/New_York","start":"2026-09-07T09:00","end":"2026-09-07T09:30",
+          "recurrence":{"type":"relativeYearly","month":9,"days_of_week":["monday"],"index":"first","count":5}}]
+        """;
+    fx.control(
+        "POST",
+        "/_sim/mailboxes",
+        "{\"address\":\""
+            + mailbox
+            + "\",\"calendars\":[{\"name\":\"Calendar\",\"events\":"
+            + events
+            + "}]}");
+    try (ExchangeService ews = new ExchangeService(ExchangeVersion.Exchange2010_SP2)) {
+      ews.setCredentials(new WebCredentials("admin@exchange.test", "secret"));
+      ews.setUrl(new URI(sim.baseUrl() + "/EWS/Exchange.asmx"));
+      ews.setImpersonatedUserId(new ImpersonatedUserId(ConnectingIdType.SmtpAddress, mailbox));
+      CalendarFolder calendar = CalendarFolder.bind(ews, WellKnownFolderName.Calendar);
+      java.util.Map<String, Recurrence> bySubject = new java.util.HashMap<>();
+      for (Item i : ews.findItems(calendar.getId(), new ItemView(50)).getItems()) {
+        Appointment a = Appointment.bind(ews, i.getId());
+        bySubject.put(a.getSubject(), a.getRecurrence());
+      }
+      assertThat(bySubject).hasSize(7);
+      assertThat(bySubject.get("daily")).isInstanceOf(Recurrence.DailyPattern.class);
+      assertThat(((Recurrence.DailyPattern) bySubject.get("daily")).getInterval()).isEqualTo(3);
+      assertThat(bySubject.get("daily").getNumberOfOccurrences()).isEqualTo(12);
+
+      Recurrence.WeeklyPattern weekly = (Recurrence.WeeklyPattern) bySubject.get("weekly");
+      assertThat(weekly.getInterval()).isEqualTo(2);
+      assertThat(weekly.getDaysOfTheWeek().getCount()).isEqualTo(2);
+      assertThat(weekly.hasEnd()).isTrue();
+      assertThat(weekly.getEndDate()).isNotNull();
+
+      Recurrence.MonthlyPattern monthly =
+          (Recurrence.MonthlyPattern) bySubject.get("absoluteMonthly");
+      assertThat(monthly.getDayOfMonth()).isEqualTo(15);
+      assertThat(monthly.hasEnd()).isFalse();
+
+      Recurrence.RelativeMonthlyPattern lastFriday =
+          (Recurrence.RelativeMonthlyPattern) bySubject.get("relativeMonthly");
+      assertThat(lastFriday.getDayOfTheWeek()).isEqualTo(DayOfTheWeek.Friday);
+      assertThat(lastFriday.getDayOfTheWeekIndex()).isEqualTo(DayOfTheWeekIndex.Last);
+      assertThat(lastFriday.getNumberOfOccurrences()).isEqualTo(24);
+
+      Recurrence.RelativeMonthlyPattern weekday =
+          (Recurrence.RelativeMonthlyPattern) bySubject.get("relativeMonthlyWeekday");
+      assertThat(weekday.getDayOfTheWeek()).isEqualTo(DayOfTheWeek.Weekday);
+      assertThat(weekday.getDayOfTheWeekIndex()).isEqualTo(DayOfTheWeekIndex.Second);
+
+      Recurrence.YearlyPattern birthday =
+          (Recurrence.YearlyPattern) bySubject.get("absoluteYearly");
+      assertThat(birthday.getMonth()).isEqualTo(Month.May);
+      assertThat(birthday.getDayOfMonth()).isEqualTo(17);
+
+      Recurrence.RelativeYearlyPattern laborDay =
+          (Recurrence.RelativeYearlyPattern) bySubject.get("relativeYearly");
+      assertThat(laborDay.getMonth()).isEqualTo(Month.September);
+      assertThat(laborDay.getDayOfTheWeek()).isEqualTo(DayOfTheWeek.Monday);
+      assertThat(laborDay.getDayOfTheWeekIndex()).isEqualTo(DayOfTheWeekIndex.First);
+      assertThat(laborDay.getNumberOfOccurrences()).isEqualTo(5);
+    }
   }
 }
