@@ -179,24 +179,35 @@ final class EwsService {
               null),
           null);
     }
-    return mailbox.read(
-        () ->
-            switch (op) {
-              case "GetFolder" -> ok(EwsOperations.getFolder(mailbox, operation));
-              case "SyncFolderHierarchy" ->
-                  ok(EwsOperations.syncFolderHierarchy(mailbox, operation));
-              case "FindItem" -> ok(EwsOperations.findItem(mailbox, operation));
-              case "GetItem" -> ok(EwsOperations.getItem(mailbox, operation));
-              case "SyncFolderItems" -> ok(EwsOperations.syncFolderItems(mailbox, operation));
-              default ->
-                  new Reply(
-                      500,
-                      fault(
-                          "ErrorInvalidRequest",
-                          "The request is invalid: " + op + " is not served here.",
-                          null),
-                      null);
-            });
+    try {
+      return mailbox.read(() -> operation(op, operation, mailbox));
+    } catch (RuntimeException e) {
+      // Like Exchange: a fault in words, never a dropped connection.
+      java.util.logging.Logger.getLogger(EwsService.class.getName())
+          .log(java.util.logging.Level.WARNING, "EWS " + op + " failed", e);
+      return new Reply(
+          500,
+          fault("ErrorInternalServerError", "An internal server error occurred: " + e, null),
+          null);
+    }
+  }
+
+  private Reply operation(String op, Element operation, SimMailbox mailbox) {
+    return switch (op) {
+      case "GetFolder" -> ok(EwsOperations.getFolder(mailbox, operation));
+      case "SyncFolderHierarchy" -> ok(EwsOperations.syncFolderHierarchy(mailbox, operation));
+      case "FindItem" -> ok(EwsOperations.findItem(mailbox, operation));
+      case "GetItem" -> ok(EwsOperations.getItem(mailbox, operation));
+      case "SyncFolderItems" -> ok(EwsOperations.syncFolderItems(mailbox, operation));
+      default ->
+          new Reply(
+              500,
+              fault(
+                  "ErrorInvalidRequest",
+                  "The request is invalid: " + op + " is not served here.",
+                  null),
+              null);
+    };
   }
 
   private static Reply ok(String bodyContent) {

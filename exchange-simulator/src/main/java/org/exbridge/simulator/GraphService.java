@@ -153,8 +153,22 @@ final class GraphService {
               zone(request),
               pageSize(request));
     }
-    if ((m = Pattern.compile("^/calendars/([^/]+)/events$").matcher(rest)).matches()) {
-      SimMailbox.SimCalendar c = calendar(mailbox, Simulator.decode(m.group(1)));
+    // The plain (not delta) calendar view, of a calendar or of the default one, as the Graph
+    // SDKs call it: every occurrence and single overlapping the range, by start, paged.
+    if ((m = Pattern.compile("^(?:/calendars/([^/]+)|/calendar)?/calendarView$").matcher(rest))
+        .matches()) {
+      SimMailbox.SimCalendar c =
+          m.group(1) == null
+              ? defaultCalendar(mailbox)
+              : calendar(mailbox, Simulator.decode(m.group(1)));
+      return c == null ? notFound() : calendarView(mailbox, c, request);
+    }
+    if ((m = Pattern.compile("^(?:/calendars/([^/]+)|/calendar)?/events$").matcher(rest))
+        .matches()) {
+      SimMailbox.SimCalendar c =
+          m.group(1) == null
+              ? defaultCalendar(mailbox)
+              : calendar(mailbox, Simulator.decode(m.group(1)));
       if (c == null) {
         return notFound();
       }
@@ -281,6 +295,43 @@ final class GraphService {
       return null;
     }
     return mailbox.calendar(p.number());
+  }
+
+  private static SimMailbox.SimCalendar defaultCalendar(SimMailbox mailbox) {
+    return mailbox.calendars.isEmpty() ? null : mailbox.defaultCalendar();
+  }
+
+  private Reply calendarView(SimMailbox mailbox, SimMailbox.SimCalendar c, Request request) {
+    Instant from;
+    Instant to;
+    try {
+      from = GraphDelta.parseTime(request.query().get("startDateTime"));
+      to = GraphDelta.parseTime(request.query().get("endDateTime"));
+    } catch (RuntimeException e) {
+      return error(
+          400,
+          "ErrorInvalidParameter",
+          "This request requires a time window specified by the query string parameters"
+              + " StartDateTime and EndDateTime.");
+    }
+    GraphItems.OutputZone zone = zone(request);
+    List<Map.Entry<Instant, ObjectNode>> found = new ArrayList<>();
+    for (SimEvent e : c.events.values()) {
+      if (!e.recurring()) {
+        if (e.instant(e.start).isBefore(to) && e.instant(e.end).isAfter(from)) {
+          found.add(Map.entry(e.instant(e.start), GraphItems.full(mailbox, e, null, zone)));
+        }
+        continue;
+      }
+      LocalDateTime until = LocalDateTime.ofInstant(to, e.zone).plusDays(1);
+      for (Occurrences.Occurrence o : Occurrences.live(e, until)) {
+        if (o.startAt().isBefore(to) && o.endAt().isAfter(from)) {
+          found.add(Map.entry(o.startAt(), GraphItems.full(mailbox, e, o, zone)));
+        }
+      }
+    }
+    found.sort(Map.Entry.comparingByKey());
+    return page(found.stream().map(Map.Entry::getValue).toList(), request, pageSize(request));
   }
 
   /** One page of a plain list, with {@code $skip} in the next link. */
