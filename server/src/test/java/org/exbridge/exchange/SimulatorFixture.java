@@ -65,45 +65,31 @@ public final class SimulatorFixture {
 
   /** A control call that may fail: its status and body, for tests of refusals. */
   public String controlStatus(String method, String path, String body) {
-    try {
-      HttpResponse<String> r =
-          CONTROL.send(
-              HttpRequest.newBuilder(URI.create(sim.baseUrl() + path))
-                  .method(
-                      method,
-                      body == null
-                          ? HttpRequest.BodyPublishers.noBody()
-                          : HttpRequest.BodyPublishers.ofString(body))
-                  .header("Content-Type", "application/json")
-                  .build(),
-              HttpResponse.BodyHandlers.ofString());
-      return r.statusCode() + " " + r.body();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
+    HttpResponse<String> r = send(method, path, body);
+    return r.statusCode() + " " + r.body();
   }
 
   public JsonNode control(String method, String path, String body) {
+    HttpResponse<String> r = send(method, path, body);
+    if (r.statusCode() >= 300) {
+      throw new IllegalStateException(
+          method + " " + path + " -> " + r.statusCode() + " " + r.body());
+    }
+    return JSON.readTree(r.body());
+  }
+
+  private HttpResponse<String> send(String method, String path, String body) {
     try {
-      HttpResponse<String> r =
-          CONTROL.send(
-              HttpRequest.newBuilder(URI.create(sim.baseUrl() + path))
-                  .method(
-                      method,
-                      body == null
-                          ? HttpRequest.BodyPublishers.noBody()
-                          : HttpRequest.BodyPublishers.ofString(body))
-                  .header("Content-Type", "application/json")
-                  .build(),
-              HttpResponse.BodyHandlers.ofString());
-      if (r.statusCode() >= 300) {
-        throw new IllegalStateException(
-            method + " " + path + " -> " + r.statusCode() + " " + r.body());
-      }
-      return JSON.readTree(r.body());
+      return CONTROL.send(
+          HttpRequest.newBuilder(URI.create(sim.baseUrl() + path))
+              .method(
+                  method,
+                  body == null
+                      ? HttpRequest.BodyPublishers.noBody()
+                      : HttpRequest.BodyPublishers.ofString(body))
+              .header("Content-Type", "application/json")
+              .build(),
+          HttpResponse.BodyHandlers.ofString());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } catch (InterruptedException e) {

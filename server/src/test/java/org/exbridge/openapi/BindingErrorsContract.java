@@ -121,15 +121,9 @@ abstract class BindingErrorsContract extends ExchangeBindingApiContract {
 
   @Test
   void anotherTenantsBindingIsNotFound() throws Exception {
-    Operator.AppCredentials otherApp = operator.app("other", Operator.ALL_SCOPES);
-    operator.user("other", "chief", true, "active");
-    String otherUser =
-        operator
-            .user("other", "dave", false, "active")
-            .get("open_ids")
-            .get(otherApp.appId())
-            .asString();
-    String chief = operator.userToken("other", "chief", otherApp.appId());
+    OtherTenant otherTenant = otherTenant("dave");
+    String otherUser = otherTenant.userOpenId();
+    String chief = otherTenant.chiefToken();
     String mailbox = newMailbox();
     Http.Reply created =
         http.json("POST", PATH, chief, body(OTHER_TENANT_ADMIN, mailbox, otherUser));

@@ -126,34 +126,15 @@ abstract class BindingLifecycleContract extends ExchangeBindingApiContract {
     String mailbox = newMailbox();
     String acmeId = bind(mailbox, aliceOpenId).getData().getExchangeBindingId();
 
-    Operator.AppCredentials otherApp = operator.app("other", Operator.ALL_SCOPES);
-    operator.user("other", "chief", true, "active");
-    String carolOpenId =
-        operator
-            .user("other", "carol", false, "active")
-            .get("open_ids")
-            .get(otherApp.appId())
-            .asString();
-    String chiefToken = operator.userToken("other", "chief", otherApp.appId());
-    com.lark.oapi.Client otherSdk =
-        com.lark.oapi.Client.newBuilder(otherApp.appId(), otherApp.appSecret())
-            .openBaseUrl(server.baseUrl())
-            .build();
+    OtherTenant otherTenant = otherTenant("carol");
     CreateExchangeBindingResp other =
-        otherSdk
-            .calendar()
-            .exchangeBinding()
-            .create(
-                com.lark.oapi.service.calendar.v4.model.CreateExchangeBindingReq.newBuilder()
-                    .userIdType("open_id")
-                    .exchangeBinding(
-                        com.lark.oapi.service.calendar.v4.model.ExchangeBinding.newBuilder()
-                            .adminAccount(OTHER_TENANT_ADMIN)
-                            .exchangeAccount(mailbox)
-                            .userId(carolOpenId)
-                            .build())
-                    .build(),
-                as(chiefToken));
+        create(
+            otherTenant.sdk(),
+            otherTenant.chiefToken(),
+            "open_id",
+            OTHER_TENANT_ADMIN,
+            mailbox,
+            otherTenant.userOpenId());
 
     assertThat(other.success()).as(other.getMsg()).isTrue();
     assertThat(other.getData().getExchangeBindingId()).isNotEqualTo(acmeId);

@@ -98,8 +98,34 @@ abstract class ExchangeBindingApiContract {
     return RequestOptions.newBuilder().userAccessToken(userToken).build();
   }
 
+  /** The second tenant's app, super admin and one user, as another customer of the server. */
+  record OtherTenant(Client sdk, String chiefToken, String userOpenId) {}
+
+  OtherTenant otherTenant(String userId) {
+    Operator.AppCredentials otherApp = operator.app("other", Operator.ALL_SCOPES);
+    operator.user("other", "chief", true, "active");
+    String openId =
+        operator
+            .user("other", userId, false, "active")
+            .get("open_ids")
+            .get(otherApp.appId())
+            .asString();
+    return new OtherTenant(
+        Client.newBuilder(otherApp.appId(), otherApp.appSecret())
+            .openBaseUrl(server.baseUrl())
+            .build(),
+        operator.userToken("other", "chief", otherApp.appId()),
+        openId);
+  }
+
   CreateExchangeBindingResp create(
       String token, String userIdType, String admin, String exchange, String userId)
+      throws Exception {
+    return create(sdk, token, userIdType, admin, exchange, userId);
+  }
+
+  CreateExchangeBindingResp create(
+      Client client, String token, String userIdType, String admin, String exchange, String userId)
       throws Exception {
     CreateExchangeBindingReq.Builder request =
         CreateExchangeBindingReq.newBuilder()
@@ -112,7 +138,7 @@ abstract class ExchangeBindingApiContract {
     if (userIdType != null) {
       request.userIdType(userIdType);
     }
-    return sdk.calendar().exchangeBinding().create(request.build(), as(token));
+    return client.calendar().exchangeBinding().create(request.build(), as(token));
   }
 
   CreateExchangeBindingResp bind(String exchange, String openId) throws Exception {
