@@ -1,7 +1,6 @@
 package org.exbridge.exchange;
 
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -9,13 +8,12 @@ import java.util.Map;
 /**
  * Series already completed (master, exceptions, deleted occurrences), so that a series whose
  * occurrences fill many window pages is fetched once, not once per page (EWS: one GetItem of the
- * master and its exceptions; Graph: one master GET and one /instances scan). An entry serves a
- * master of the same change key at any time, and an occurrence stub (which carries no change key)
- * for a short while; bounded, oldest out first.
+ * master and its exceptions; Graph: one master GET and one /instances scan). An entry is served
+ * only for the change key it was read with (a master's, or an occurrence's, which Exchange gives
+ * the master's): a series that may have changed is read again. Bounded, oldest out first.
  */
 public final class SeriesCache {
   private static final int MAX = 20_000;
-  private static final Duration STUB_TRUST = Duration.ofMinutes(2);
 
   private record Cached(SourceEvent series, Instant at) {}
 
@@ -42,12 +40,6 @@ public final class SeriesCache {
     return e != null && changeKey != null && changeKey.equals(e.series().changeKey())
         ? e.series()
         : null;
-  }
-
-  /** The completed series if it was read very recently (a stub cannot tell whether it changed). */
-  public synchronized SourceEvent recent(String mailbox, String masterId) {
-    Cached e = entries.get(key(mailbox, masterId));
-    return e != null && e.at().plus(STUB_TRUST).isAfter(clock.instant()) ? e.series() : null;
   }
 
   public synchronized void put(String mailbox, String seriesKey, SourceEvent series) {

@@ -405,4 +405,54 @@ class ClientsAgainstSimulatorIT {
         .anySatisfy(e -> assertThat(e.path("deleted_occurrences").size()).isPositive());
     assertThat(events).anySatisfy(e -> assertThat(e.path("attendees").size()).isPositive());
   }
+
+  @Test
+  void aSeriesChangedRightAfterAWindowReadIsReadAgainNotServedFromTheCache() throws Exception {
+    String mailbox = "user2@exchange.test";
+    java.time.Instant from = java.time.Instant.now().minus(java.time.Duration.ofDays(30));
+    java.time.Instant to = java.time.Instant.now().plus(java.time.Duration.ofDays(90));
+    for (ExchangeSource source : List.of(fx.ews(), fx.graph())) {
+      String calendarId = source.calendars(mailbox).get(0).id();
+      SourceEvent series =
+          source.window(mailbox, calendarId, from, to, null).events().stream()
+              .filter(e -> e.recurrence() != null)
+              .findFirst()
+              .orElseThrow();
+      String simId = null;
+      for (var e : fx.control("GET", "/_sim/mailboxes/" + mailbox + "/events", null)) {
+        if (e.get("subject").asString().equals(series.subject())) {
+          simId = e.get("id").asString();
+        }
+      }
+      String renamed = series.subject() + " (renamed " + source.getClass().getSimpleName() + ")";
+      fx.control(
+          "PUT",
+          "/_sim/mailboxes/" + mailbox + "/events/" + simId,
+          "{\"subject\":\"" + renamed + "\"}");
+      // Read again at once, well within what a time-based cache would have trusted.
+      assertThat(
+              readAllWindow(source, mailbox, calendarId, from, to).stream()
+                  .map(SourceEvent::subject))
+          .as(source.getClass().getSimpleName())
+          .contains(renamed)
+          .doesNotContain(series.subject());
+    }
+  }
+
+  private static List<SourceEvent> readAllWindow(
+      ExchangeSource source,
+      String mailbox,
+      String calendarId,
+      java.time.Instant from,
+      java.time.Instant to) {
+    List<SourceEvent> out = new java.util.ArrayList<>();
+    String cursor = null;
+    SourcePage page;
+    do {
+      page = source.window(mailbox, calendarId, from, to, cursor);
+      out.addAll(page.events());
+      cursor = page.cursor();
+    } while (page.more());
+    return out;
+  }
 }

@@ -235,7 +235,9 @@ public final class EwsClient implements ExchangeSource {
   private List<SourceEvent> windowEvents(
       String mailbox, List<XmlNode> items, List<SourceProblem> problems) {
     List<String> singles = new ArrayList<>();
-    Map<String, String> occurrenceByUid = new LinkedHashMap<>();
+    // UID -> an occurrence's id and change key: the change key tells whether a cached series is
+    // still the series Exchange holds.
+    Map<String, String[]> occurrenceByUid = new LinkedHashMap<>();
     for (XmlNode item : items) {
       String id = idOf(item);
       if (id == null) {
@@ -249,18 +251,22 @@ public final class EwsClient implements ExchangeSource {
         occurrenceByUid.putIfAbsent(item.childText(T, "UID"), null);
         singles.add(id);
       } else {
-        occurrenceByUid.putIfAbsent(item.childText(T, "UID"), id);
+        occurrenceByUid.putIfAbsent(
+            item.childText(T, "UID"), new String[] {id, item.child(T, "ItemId").attr("ChangeKey")});
       }
     }
     // A series with occurrences on many pages is fetched once: its UID names it.
     List<SourceEvent> known = new ArrayList<>();
     List<String> masterOf = new ArrayList<>();
-    for (Map.Entry<String, String> e : occurrenceByUid.entrySet()) {
-      SourceEvent cached = e.getKey() == null ? null : series.recent(mailbox, e.getKey());
+    for (Map.Entry<String, String[]> e : occurrenceByUid.entrySet()) {
+      SourceEvent cached =
+          e.getKey() == null || e.getValue() == null
+              ? null
+              : series.forMaster(mailbox, e.getKey(), e.getValue()[1]);
       if (cached != null) {
         known.add(cached);
       } else if (e.getValue() != null) {
-        masterOf.add(e.getValue());
+        masterOf.add(e.getValue()[0]);
       }
     }
     List<XmlNode> fetched = new ArrayList<>();
