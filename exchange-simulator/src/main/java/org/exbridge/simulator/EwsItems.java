@@ -194,9 +194,8 @@ final class EwsItems {
         x.close("t:DeletedOccurrences");
       }
     }
-    String zone = Zones.windowsId(e.zone);
-    x.empty("t:StartTimeZone", "Id", zone, "Name", zone);
-    x.empty("t:EndTimeZone", "Id", zone, "Name", zone);
+    Zones.writeDefinition(x, "t:StartTimeZone", e.zone);
+    Zones.writeDefinition(x, "t:EndTimeZone", e.zone);
     x.text("t:IsOnlineMeeting", e.onlineMeetingUrl != null);
     x.text("t:JoinOnlineMeetingUrl", e.onlineMeetingUrl);
     x.close("t:CalendarItem");

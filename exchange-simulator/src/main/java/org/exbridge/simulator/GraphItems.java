@@ -65,8 +65,8 @@ final class GraphItems {
     n.put("createdDateTime", modified.minusSeconds(3600).toString());
     n.put("lastModifiedDateTime", modified.toString());
     n.put("changeKey", EwsItems.changeKey(e.version));
-    n.put("originalStartTimeZone", Zones.windowsId(e.zone));
-    n.put("originalEndTimeZone", Zones.windowsId(e.zone));
+    n.put("originalStartTimeZone", Zones.graphName(e.zone));
+    n.put("originalEndTimeZone", Zones.graphName(e.zone));
     n.put("iCalUId", EwsItems.uid(mailbox, e));
     n.put("reminderMinutesBeforeStart", e.reminderMinutes == null ? 15 : e.reminderMinutes);
     n.put("isReminderOn", e.reminderMinutes != null);
@@ -145,7 +145,7 @@ final class GraphItems {
     range.put("type", r.count() != null ? "numbered" : r.endDate() != null ? "endDate" : "noEnd");
     range.put("startDate", e.start.toLocalDate().toString());
     range.put("endDate", r.endDate() != null ? r.endDate().toString() : "0001-01-01");
-    range.put("recurrenceTimeZone", Zones.windowsId(e.zone));
+    range.put("recurrenceTimeZone", Zones.graphName(e.zone));
     range.put("numberOfOccurrences", r.count() != null ? r.count() : 0);
     return rec;
   }

@@ -93,6 +93,15 @@ final class EwsItemReader {
     return ids;
   }
 
+  /** A zone from the item's own definition; a malformed one is no zone. */
+  private static java.util.Optional<ZoneId> definition(XmlNode tz) {
+    try {
+      return EwsZoneDefinition.zone(tz);
+    } catch (RuntimeException malformed) {
+      return java.util.Optional.empty();
+    }
+  }
+
   /** The zone name the item gave when none of it is known, else null. */
   static String unknownZone(XmlNode item) {
     XmlNode tz = item.child(T, "StartTimeZone");
@@ -102,7 +111,7 @@ final class EwsItemReader {
       return null;
     }
     boolean known =
-        (id != null && WindowsZones.zone(id).isPresent())
+        (id != null && (WindowsZones.zone(id).isPresent() || definition(tz).isPresent()))
             || (legacy != null
                 && (WindowsZones.zone(legacy).isPresent()
                     || WindowsZones.legacy(legacy).isPresent()));
@@ -112,7 +121,7 @@ final class EwsItemReader {
   static ZoneId zone(XmlNode item) {
     XmlNode tz = item.child(T, "StartTimeZone");
     if (tz != null) {
-      var zone = WindowsZones.zone(tz.attr("Id"));
+      var zone = WindowsZones.zone(tz.attr("Id")).or(() -> definition(tz));
       if (zone.isPresent()) {
         return zone.get();
       }
