@@ -241,7 +241,16 @@ public final class Simulator implements AutoCloseable {
           "{\"error\":{\"code\":\"NotFound\",\"message\":\"no such endpoint\"}}",
           Map.of());
     } catch (RuntimeException e) {
-      send(exchange, 500, "text/plain", "simulator failure: " + e, Map.of());
+      // Logged, and answered as the protocol answers a server fault, never by dropping the line.
+      java.util.logging.Logger.getLogger(Simulator.class.getName())
+          .log(java.util.logging.Level.WARNING, "simulator failure on " + exchange.getRequestURI(), e);
+      String message = String.valueOf(e).replace("\\", "\\\\").replace("\"", "'");
+      send(
+          exchange,
+          500,
+          "application/json",
+          "{\"error\":{\"code\":\"InternalServerError\",\"message\":\"" + message + "\"}}",
+          Map.of());
     }
   }
 
