@@ -243,7 +243,10 @@ public final class Simulator implements AutoCloseable {
     } catch (RuntimeException e) {
       // Logged, and answered as the protocol answers a server fault, never by dropping the line.
       java.util.logging.Logger.getLogger(Simulator.class.getName())
-          .log(java.util.logging.Level.WARNING, "simulator failure on " + exchange.getRequestURI(), e);
+          .log(
+              java.util.logging.Level.WARNING,
+              "simulator failure on " + exchange.getRequestURI(),
+              e);
       String message = String.valueOf(e).replace("\\", "\\\\").replace("\"", "'");
       send(
           exchange,

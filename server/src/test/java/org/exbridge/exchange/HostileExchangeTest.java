@@ -48,6 +48,11 @@ class HostileExchangeTest {
     }
   }
 
+  private HostileServer serve(HostileServer.Behaviour behaviour) throws IOException {
+    server = new HostileServer("127.0.0.1", behaviour);
+    return server;
+  }
+
   private EwsClient ews() {
     return new EwsClient(
         JdkEwsTransport.basic(
@@ -88,15 +93,13 @@ class HostileExchangeTest {
   @Test
   void anEwsBodyThatStallsFailsAtTheDeadlineAsRetryableAndTheConnectionIsDropped()
       throws Exception {
-    server =
-        new HostileServer(
-            "127.0.0.1",
-            (head, in, out) -> {
-              HostileServer.head(out, 200, "text/xml", 100_000);
-              out.write("<?xml version=\"1.0\"?><s:Envelope".getBytes(StandardCharsets.UTF_8));
-              out.flush();
-              stall(in);
-            });
+    serve(
+        (head, in, out) -> {
+          HostileServer.head(out, 200, "text/xml", 100_000);
+          out.write("<?xml version=\"1.0\"?><s:Envelope".getBytes(StandardCharsets.UTF_8));
+          out.flush();
+          stall(in);
+        });
     ExchangeException e = failure(() -> ews().calendars(MAILBOX));
     assertThat(e.kind()).isEqualTo(ExchangeException.Kind.RETRYABLE);
     assertThat(e.code()).isEqualTo("deadline");
@@ -106,17 +109,15 @@ class HostileExchangeTest {
 
   @Test
   void anEwsBodyThatTricklesFailsAtTheDeadline() throws Exception {
-    server =
-        new HostileServer(
-            "127.0.0.1",
-            (head, in, out) -> {
-              HostileServer.head(out, 200, "text/xml", -1);
-              for (int i = 0; i < 10_000; i++) {
-                out.write(' ');
-                out.flush();
-                LockSupport.parkNanos(Duration.ofMillis(100).toNanos()); // the slow peer's pace
-              }
-            });
+    serve(
+        (head, in, out) -> {
+          HostileServer.head(out, 200, "text/xml", -1);
+          for (int i = 0; i < 10_000; i++) {
+            out.write(' ');
+            out.flush();
+            LockSupport.parkNanos(Duration.ofMillis(100).toNanos()); // the slow peer's pace
+          }
+        });
     ExchangeException e = failure(() -> ews().calendars(MAILBOX));
     assertThat(e.code()).isEqualTo("deadline");
     await().atMost(5, TimeUnit.SECONDS).until(server::idle);
@@ -125,18 +126,16 @@ class HostileExchangeTest {
   @Test
   void anEwsAnswerOfTwoHundredMegabytesStopsAtTheCap() throws Exception {
     AtomicLong written = new AtomicLong();
-    server =
-        new HostileServer(
-            "127.0.0.1",
-            (head, in, out) -> {
-              HostileServer.head(out, 200, "text/xml", -1);
-              byte[] chunk = new byte[1 << 20];
-              java.util.Arrays.fill(chunk, (byte) ' ');
-              for (int i = 0; i < 200; i++) {
-                out.write(chunk);
-                written.addAndGet(chunk.length);
-              }
-            });
+    serve(
+        (head, in, out) -> {
+          HostileServer.head(out, 200, "text/xml", -1);
+          byte[] chunk = new byte[1 << 20];
+          java.util.Arrays.fill(chunk, (byte) ' ');
+          for (int i = 0; i < 200; i++) {
+            out.write(chunk);
+            written.addAndGet(chunk.length);
+          }
+        });
     ExchangeException e = failure(() -> ews().calendars(MAILBOX));
     assertThat(e.kind()).isEqualTo(ExchangeException.Kind.RETRYABLE);
     assertThat(e.code()).isEqualTo("too_large");
@@ -147,28 +146,24 @@ class HostileExchangeTest {
 
   @Test
   void aDeclaredLengthOverTheCapIsRefusedBeforeReading() throws Exception {
-    server =
-        new HostileServer(
-            "127.0.0.1",
-            (head, in, out) -> {
-              HostileServer.head(out, 200, "text/xml", 200L << 20);
-              stall(in);
-            });
+    serve(
+        (head, in, out) -> {
+          HostileServer.head(out, 200, "text/xml", 200L << 20);
+          stall(in);
+        });
     ExchangeException e = failure(() -> ews().calendars(MAILBOX));
     assertThat(e.code()).isEqualTo("too_large");
   }
 
   @Test
   void ntlmCallsHaveTheSameDeadline() throws Exception {
-    server =
-        new HostileServer(
-            "127.0.0.1",
-            (head, in, out) -> {
-              HostileServer.head(out, 200, "text/xml", 100_000);
-              out.write("<?xml".getBytes(StandardCharsets.UTF_8));
-              out.flush();
-              stall(in);
-            });
+    serve(
+        (head, in, out) -> {
+          HostileServer.head(out, 200, "text/xml", 100_000);
+          out.write("<?xml".getBytes(StandardCharsets.UTF_8));
+          out.flush();
+          stall(in);
+        });
     try (NtlmEwsTransport ntlm =
         new NtlmEwsTransport(
             URI.create(server.url() + "/EWS/Exchange.asmx"),
@@ -184,15 +179,13 @@ class HostileExchangeTest {
 
   @Test
   void anEwsUrlThatAnswersAWebPageSaysSo() throws Exception {
-    server =
-        new HostileServer(
-            "127.0.0.1",
-            (head, in, out) ->
-                HostileServer.reply(
-                    out,
-                    200,
-                    "text/html; charset=utf-8",
-                    "<!DOCTYPE html><html><body>Outlook Web App</body></html>"));
+    serve(
+        (head, in, out) ->
+            HostileServer.reply(
+                out,
+                200,
+                "text/html; charset=utf-8",
+                "<!DOCTYPE html><html><body>Outlook Web App</body></html>"));
     ExchangeException e = failure(() -> ews().calendars(MAILBOX));
     assertThat(e.kind()).isEqualTo(ExchangeException.Kind.PERMANENT);
     assertThat(e.getMessage())
@@ -211,7 +204,7 @@ class HostileExchangeTest {
 
   @Test
   void aGraphNextLinkBackToTheSamePageEndsTheRead() throws Exception {
-    server = new HostileServer("127.0.0.1", (head, in, out) -> {});
+    serve((head, in, out) -> {});
     String self = server.url() + "/v1.0/users/" + MAILBOX.replace("@", "%40") + "/calendars";
     server.behave(
         (head, in, out) ->
@@ -232,15 +225,13 @@ class HostileExchangeTest {
         new HostileServer(
             "127.0.0.2",
             (head, in, out) -> HostileServer.reply(out, 200, "application/json", "{\"value\":[]}"));
-    server =
-        new HostileServer(
-            "127.0.0.1",
-            (head, in, out) ->
-                graphAnswers(
-                    head,
-                    out,
-                    "application/json",
-                    "{\"value\":[],\"@odata.nextLink\":\"" + elsewhere.url() + "/v1.0/steal\"}"));
+    serve(
+        (head, in, out) ->
+            graphAnswers(
+                head,
+                out,
+                "application/json",
+                "{\"value\":[],\"@odata.nextLink\":\"" + elsewhere.url() + "/v1.0/steal\"}"));
     ExchangeException e = failure(() -> graph().calendars(MAILBOX));
     assertThat(e.kind()).isEqualTo(ExchangeException.Kind.PERMANENT);
     assertThat(e.getMessage()).contains(elsewhere.url()).contains("no token was sent there");
@@ -250,15 +241,13 @@ class HostileExchangeTest {
   @Test
   void aGraphDeltaNextLinkToAnotherHostIsRefusedInTheFullRead() throws Exception {
     elsewhere = new HostileServer("127.0.0.2", (head, in, out) -> stall(in));
-    server =
-        new HostileServer(
-            "127.0.0.1",
-            (head, in, out) ->
-                graphAnswers(
-                    head,
-                    out,
-                    "application/json",
-                    "{\"value\":[],\"@odata.nextLink\":\"" + elsewhere.url() + "/v1.0/next\"}"));
+    serve(
+        (head, in, out) ->
+            graphAnswers(
+                head,
+                out,
+                "application/json",
+                "{\"value\":[],\"@odata.nextLink\":\"" + elsewhere.url() + "/v1.0/next\"}"));
     ExchangeException e = failure(() -> graph().all(MAILBOX, "cal", null));
     assertThat(e.code()).isEqualTo("ForeignLink");
     ExchangeException resumed =
@@ -269,7 +258,7 @@ class HostileExchangeTest {
 
   @Test
   void aGraphDeltaLoopAcrossCallsIsCaught() throws Exception {
-    server = new HostileServer("127.0.0.1", (head, in, out) -> {});
+    serve((head, in, out) -> {});
     String a = server.url() + "/v1.0/a";
     String b = server.url() + "/v1.0/b";
     server.behave(
@@ -292,10 +281,7 @@ class HostileExchangeTest {
 
   @Test
   void malformedGraphJsonIsARetryableFailureNotACrash() throws Exception {
-    server =
-        new HostileServer(
-            "127.0.0.1",
-            (head, in, out) -> graphAnswers(head, out, "application/json", "{\"value\":[{\"id\":"));
+    serve((head, in, out) -> graphAnswers(head, out, "application/json", "{\"value\":[{\"id\":"));
     ExchangeException e = failure(() -> graph().calendars(MAILBOX));
     assertThat(e.kind()).isEqualTo(ExchangeException.Kind.RETRYABLE);
     assertThat(e.code()).isEqualTo("MalformedJson");
@@ -304,20 +290,16 @@ class HostileExchangeTest {
   @Test
   void deeplyNestedGraphJsonIsRefusedNotRecursed() throws Exception {
     String deep = "{\"value\":" + "[".repeat(200_000) + "]".repeat(200_000) + "}";
-    server =
-        new HostileServer(
-            "127.0.0.1", (head, in, out) -> graphAnswers(head, out, "application/json", deep));
+    serve((head, in, out) -> graphAnswers(head, out, "application/json", deep));
     ExchangeException e = failure(() -> graph().calendars(MAILBOX));
     assertThat(e.code()).isEqualTo("MalformedJson");
   }
 
   @Test
   void aGraphUrlThatAnswersAWebPageSaysSo() throws Exception {
-    server =
-        new HostileServer(
-            "127.0.0.1",
-            (head, in, out) ->
-                graphAnswers(head, out, "text/html", "<html><body>Sign in</body></html>"));
+    serve(
+        (head, in, out) ->
+            graphAnswers(head, out, "text/html", "<html><body>Sign in</body></html>"));
     ExchangeException e = failure(() -> graph().calendars(MAILBOX));
     assertThat(e.kind()).isEqualTo(ExchangeException.Kind.PERMANENT);
     assertThat(e.getMessage()).contains("an HTML page (text/html)").contains("graph_url");
@@ -325,10 +307,7 @@ class HostileExchangeTest {
 
   @Test
   void aTokenEndpointThatAnswersAWebPageSaysSo() throws Exception {
-    server =
-        new HostileServer(
-            "127.0.0.1",
-            (head, in, out) -> HostileServer.reply(out, 200, "text/html", "<html>login</html>"));
+    serve((head, in, out) -> HostileServer.reply(out, 200, "text/html", "<html>login</html>"));
     ExchangeException e = failure(() -> graph().calendars(MAILBOX));
     assertThat(e.kind()).isEqualTo(ExchangeException.Kind.PERMANENT);
     assertThat(e.getMessage()).contains("token endpoint answered text/html");

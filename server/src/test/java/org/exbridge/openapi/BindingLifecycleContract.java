@@ -95,14 +95,7 @@ abstract class BindingLifecycleContract extends ExchangeBindingApiContract {
 
     assertThat(again.getData().getExchangeBindingId())
         .isEqualTo(first.getData().getExchangeBindingId());
-    assertThat(
-            server
-                .jdbc()
-                .sql("select count(*) from exchange_binding where exchange_account = ?")
-                .param(mailbox)
-                .query(Integer.class)
-                .single())
-        .isEqualTo(1);
+    assertThat(bindingsOf(mailbox)).isEqualTo(1);
   }
 
   @Test
@@ -148,14 +141,7 @@ abstract class BindingLifecycleContract extends ExchangeBindingApiContract {
     assertThat(refused.getCode()).isEqualTo(190002);
     // Unbinding in one tenant leaves the other's binding.
     assertThat(delete(bossToken, acmeId).success()).isTrue();
-    assertThat(
-            server
-                .jdbc()
-                .sql("select count(*) from exchange_binding where exchange_account = ?")
-                .param(mailbox)
-                .query(Integer.class)
-                .single())
-        .isEqualTo(1);
+    assertThat(bindingsOf(mailbox)).isEqualTo(1);
   }
 
   @Test
@@ -184,14 +170,7 @@ abstract class BindingLifecycleContract extends ExchangeBindingApiContract {
     }
     // success, not found after a delete won, or the documented retry hint; never 190003.
     assertThat(codes).doesNotContain(190003).allMatch(c -> c == 0 || c == 195103 || c == 190002);
-    assertThat(
-            server
-                .jdbc()
-                .sql("select count(*) from exchange_binding where exchange_account = ?")
-                .param(mailbox)
-                .query(Integer.class)
-                .single())
-        .isLessThanOrEqualTo(1);
+    assertThat(bindingsOf(mailbox)).isLessThanOrEqualTo(1);
   }
 
   @Test
@@ -230,14 +209,7 @@ abstract class BindingLifecycleContract extends ExchangeBindingApiContract {
       }
     }
 
-    assertThat(
-            server
-                .jdbc()
-                .sql("select count(*) from exchange_binding where exchange_account = ?")
-                .param(mailbox)
-                .query(Integer.class)
-                .single())
-        .isEqualTo(1);
+    assertThat(bindingsOf(mailbox)).isEqualTo(1);
     assertThat(
             server
                 .jdbc()
@@ -354,5 +326,14 @@ abstract class BindingLifecycleContract extends ExchangeBindingApiContract {
       }
     }
     throw new IllegalStateException("no such address found");
+  }
+
+  private int bindingsOf(String mailbox) {
+    return server
+        .jdbc()
+        .sql("select count(*) from exchange_binding where exchange_account = ?")
+        .param(mailbox)
+        .query(Integer.class)
+        .single();
   }
 }
