@@ -85,14 +85,19 @@ final class Occurrences {
   private static boolean matches(RecurrenceRule rule, SimEvent.SimRecurrence r, LocalDateTime at) {
     return switch (r.type()) {
       case "weekly" -> r.daysOfWeek().contains(at.getDayOfWeek());
-      case "absoluteMonthly" -> at.getDayOfMonth() == r.dayOfMonth();
+      case "absoluteMonthly" -> at.getDayOfMonth() == dayIn(r, at);
       case "absoluteYearly" ->
-          at.getDayOfMonth() == r.dayOfMonth() && at.getMonthValue() == r.month();
+          at.getDayOfMonth() == dayIn(r, at) && at.getMonthValue() == r.month();
       case "relativeMonthly", "relativeYearly" ->
           r.daysOfWeek().contains(at.getDayOfWeek())
               && (r.type().equals("relativeMonthly") || at.getMonthValue() == r.month());
       default -> true;
     };
+  }
+
+  /** The pattern's day in that month: the month's last day when it has fewer. */
+  private static int dayIn(SimEvent.SimRecurrence r, LocalDateTime at) {
+    return Math.min(r.dayOfMonth(), at.toLocalDate().lengthOfMonth());
   }
 
   /** The length of each occurrence, in local time as it was set. */

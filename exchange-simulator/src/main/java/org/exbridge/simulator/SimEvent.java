@@ -118,6 +118,21 @@ final class SimEvent {
           type, interval, daysOfWeek, dayOfMonth, endDate, count, 0, 1, java.time.DayOfWeek.SUNDAY);
     }
 
+    /**
+     * The day of the month as Exchange means it: a day the month does not have is its last day (EWS
+     * DayOfMonth: "the last day of the month is assumed"), so 28th..dth, the last that exists.
+     */
+    private String monthDay() {
+      if (dayOfMonth <= 28) {
+        return ";BYMONTHDAY=" + dayOfMonth;
+      }
+      StringBuilder days = new StringBuilder(";BYMONTHDAY=28");
+      for (int d = 29; d <= dayOfMonth; d++) {
+        days.append(',').append(d);
+      }
+      return days.append(";BYSETPOS=-1").toString();
+    }
+
     /** The pattern as an RFC 5545 rule (without the range), for an independent expander. */
     String rrule() {
       StringBuilder r = new StringBuilder();
@@ -127,14 +142,10 @@ final class SimEvent {
       switch (type) {
         case "daily" -> r.append("FREQ=DAILY");
         case "weekly" -> r.append("FREQ=WEEKLY;BYDAY=").append(days);
-        case "absoluteMonthly" -> r.append("FREQ=MONTHLY;BYMONTHDAY=").append(dayOfMonth);
+        case "absoluteMonthly" -> r.append("FREQ=MONTHLY").append(monthDay());
         case "relativeMonthly" ->
             r.append("FREQ=MONTHLY;BYDAY=").append(days).append(";BYSETPOS=").append(index);
-        case "absoluteYearly" ->
-            r.append("FREQ=YEARLY;BYMONTH=")
-                .append(month)
-                .append(";BYMONTHDAY=")
-                .append(dayOfMonth);
+        case "absoluteYearly" -> r.append("FREQ=YEARLY;BYMONTH=").append(month).append(monthDay());
         case "relativeYearly" ->
             r.append("FREQ=YEARLY;BYMONTH=")
                 .append(month)

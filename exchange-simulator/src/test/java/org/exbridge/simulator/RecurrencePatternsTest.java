@@ -163,4 +163,32 @@ class RecurrencePatternsTest {
                 .daysOfWeek())
         .isEqualTo(EnumSet.of(DayOfWeek.SATURDAY, DayOfWeek.SUNDAY));
   }
+
+  /**
+   * EWS DayOfMonth: "if this value is larger than the number of days in the month, the last day".
+   */
+  @Test
+  void theThirtyFirstFallsOnTheLastDayOfShorterMonths() {
+    SimEvent e =
+        series(
+            "Europe/Berlin",
+            "2027-01-31T09:00",
+            30,
+            parse("{\"type\":\"absoluteMonthly\",\"day_of_month\":31,\"count\":4}"));
+    assertThat(starts(e))
+        .containsExactly(
+            "2027-01-31T09:00", "2027-02-28T09:00", "2027-03-31T09:00", "2027-04-30T09:00");
+  }
+
+  @Test
+  void aLeapDayBirthdayFallsOnTheTwentyEighthInOtherYears() {
+    SimEvent e =
+        series(
+            "UTC",
+            "2028-02-29T00:00",
+            60,
+            parse("{\"type\":\"absoluteYearly\",\"month\":2,\"day_of_month\":29,\"count\":3}"));
+    assertThat(starts(e))
+        .containsExactly("2028-02-29T00:00", "2029-02-28T00:00", "2030-02-28T00:00");
+  }
 }

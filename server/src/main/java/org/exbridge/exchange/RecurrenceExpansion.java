@@ -47,8 +47,12 @@ public final class RecurrenceExpansion {
         byDay.add(day(d.replaceAll("[^A-Za-z]", "")));
       }
     }
-    int byMonthDay =
-        parts.containsKey("BYMONTHDAY") ? Integer.parseInt(parts.get("BYMONTHDAY")) : 0;
+    List<Integer> byMonthDay = new ArrayList<>();
+    if (parts.containsKey("BYMONTHDAY")) {
+      for (String d : parts.get("BYMONTHDAY").split(",")) {
+        byMonthDay.add(Integer.parseInt(d.trim()));
+      }
+    }
     int byMonth =
         parts.containsKey("BYMONTH")
             ? Integer.parseInt(parts.get("BYMONTH"))
@@ -111,7 +115,7 @@ public final class RecurrenceExpansion {
       LocalDate periodStart,
       LocalDate start,
       Set<DayOfWeek> byDay,
-      int byMonthDay,
+      List<Integer> byMonthDay,
       int bySetPos,
       DayOfWeek weekStart) {
     List<LocalDate> dates = new ArrayList<>();
@@ -127,10 +131,16 @@ public final class RecurrenceExpansion {
         }
       }
       case "MONTHLY", "YEARLY" -> {
-        if (byMonthDay > 0) {
-          if (byMonthDay <= periodStart.lengthOfMonth()) {
-            dates.add(periodStart.withDayOfMonth(byMonthDay));
+        if (!byMonthDay.isEmpty()) {
+          // The listed days the month has, in order; BYSETPOS picks among them (Exchange's "31st"
+          // is written 28..31 with BYSETPOS=-1: the month's last day when it is shorter).
+          List<LocalDate> matching = new ArrayList<>();
+          for (int day = 1; day <= periodStart.lengthOfMonth(); day++) {
+            if (byMonthDay.contains(day)) {
+              matching.add(periodStart.withDayOfMonth(day));
+            }
           }
+          dates.addAll(setPosition(matching, bySetPos));
         } else if (!byDay.isEmpty()) {
           List<LocalDate> matching = new ArrayList<>();
           for (int i = 0; i < periodStart.lengthOfMonth(); i++) {
@@ -139,14 +149,7 @@ public final class RecurrenceExpansion {
               matching.add(d);
             }
           }
-          if (bySetPos == 0) {
-            dates.addAll(matching);
-          } else {
-            int index = bySetPos > 0 ? bySetPos - 1 : matching.size() + bySetPos;
-            if (index >= 0 && index < matching.size()) {
-              dates.add(matching.get(index));
-            }
-          }
+          dates.addAll(setPosition(matching, bySetPos));
         } else if (start.getDayOfMonth() <= periodStart.lengthOfMonth()) {
           dates.add(periodStart.withDayOfMonth(start.getDayOfMonth()));
         }
@@ -154,6 +157,15 @@ public final class RecurrenceExpansion {
       default -> dates.add(periodStart);
     }
     return dates;
+  }
+
+  /** BYSETPOS: the nth of the period's candidates (negative from the end); all when 0. */
+  private static List<LocalDate> setPosition(List<LocalDate> matching, int bySetPos) {
+    if (bySetPos == 0) {
+      return matching;
+    }
+    int index = bySetPos > 0 ? bySetPos - 1 : matching.size() + bySetPos;
+    return index >= 0 && index < matching.size() ? List.of(matching.get(index)) : List.of();
   }
 
   private static DayOfWeek day(String two) {

@@ -92,7 +92,7 @@ public record RecurrencePattern(
               .append(days())
               .append(";WKST=")
               .append((firstDayOfWeek == null ? DayOfWeek.SUNDAY : firstDayOfWeek).name(), 0, 2);
-      case ABSOLUTE_MONTHLY, ABSOLUTE_YEARLY -> r.append(";BYMONTHDAY=").append(dayOfMonth);
+      case ABSOLUTE_MONTHLY, ABSOLUTE_YEARLY -> r.append(monthDay(dayOfMonth));
       case RELATIVE_MONTHLY, RELATIVE_YEARLY ->
           r.append(";BYDAY=").append(days()).append(";BYSETPOS=").append(index);
       default -> {}
@@ -110,6 +110,22 @@ public record RecurrencePattern(
       default -> {}
     }
     return r.toString();
+  }
+
+  /**
+   * Exchange puts a day the month does not have (the 31st in April, 29 February in 2027) on the
+   * month's last day; RFC 5545 would skip the month. Days past the 28th are written as "the last of
+   * the 28th..dth that exist", which every RFC 5545 expander reads the way Exchange means it.
+   */
+  static String monthDay(int day) {
+    if (day <= 28) {
+      return ";BYMONTHDAY=" + day;
+    }
+    StringBuilder days = new StringBuilder(";BYMONTHDAY=28");
+    for (int d = 29; d <= day; d++) {
+      days.append(',').append(d);
+    }
+    return days.append(";BYSETPOS=-1").toString();
   }
 
   private String days() {

@@ -144,6 +144,12 @@ class EveryRecurrencePatternIT {
             90,
             Map.of("type", "absoluteYearly", "month", 5, "day_of_month", 17)),
         series(
+            "Month end",
+            "Asia/Tokyo",
+            y + "-01-31T18:00",
+            30,
+            Map.of("type", "absoluteMonthly", "day_of_month", 31, "count", 14)),
+        series(
             "Custom zone", "+05:45", y + "-02-03T09:00", 60, Map.of("type", "daily", "count", 10)),
         series(
             "Night shift",
