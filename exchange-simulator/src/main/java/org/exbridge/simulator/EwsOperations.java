@@ -252,15 +252,24 @@ final class EwsOperations {
     x.close("t:Items").close("m:RootFolder").close("m:FindItemResponseMessage");
   }
 
-  /** An item in the shape asked for: every property for AllProperties, else the summary. */
+  /** What {@link #summary} writes itself, quickly, for IdOnly requests such as the server's. */
+  private static final Set<String> SUMMARY =
+      Set.of(
+          "item:Subject",
+          "calendar:UID",
+          "calendar:Start",
+          "calendar:End",
+          "calendar:IsAllDayEvent",
+          "calendar:Location",
+          "calendar:CalendarItemType");
+
+  /** An item in the shape asked for (see {@link EwsShapes}). */
   private static void item(
       Xml x, EwsItems.Target t, Element op, Set<String> props, boolean idOnly) {
-    Element shape = child(op, M, "ItemShape");
-    Element base = shape == null ? null : child(shape, T, "BaseShape");
-    if (base != null && base.getTextContent().trim().equals("AllProperties")) {
-      EwsItems.full(x, t);
+    if (idOnly && SUMMARY.containsAll(props)) {
+      summary(x, t, props, true);
     } else {
-      summary(x, t, props, idOnly);
+      EwsShapes.item(x, t, EwsShapes.wanted(op));
     }
   }
 
@@ -341,6 +350,7 @@ final class EwsOperations {
     Xml x = new Xml();
     x.open("m:GetItemResponse", "xmlns:m", M, "xmlns:t", T).open("m:ResponseMessages");
     Element ids = child(op, M, "ItemIds");
+    Set<String> wanted = EwsShapes.wanted(op);
     for (Element id : ids == null ? List.<Element>of() : children(ids)) {
       EwsItems.Target t = resolve(mailbox, id);
       if (t == null) {
@@ -351,7 +361,7 @@ final class EwsOperations {
       x.open("m:GetItemResponseMessage", "ResponseClass", "Success")
           .text("m:ResponseCode", "NoError")
           .open("m:Items");
-      EwsItems.full(x, t);
+      EwsShapes.item(x, t, wanted);
       x.close("m:Items").close("m:GetItemResponseMessage");
     }
     return x.close("m:ResponseMessages").close("m:GetItemResponse").toString();

@@ -242,4 +242,44 @@ class EwsJavaApiAgainstSimulatorIT {
       assertThat(laborDay.getNumberOfOccurrences()).isEqualTo(5);
     }
   }
+
+  @Test
+  void findItemAndGetItemReturnWhatTheShapeAsksForAndNoMore() throws Exception {
+    CalendarFolder calendar = CalendarFolder.bind(service, WellKnownFolderName.Calendar);
+    ItemView view = new ItemView(10);
+    view.setPropertySet(
+        new PropertySet(
+            BasePropertySet.IdOnly,
+            microsoft.exchange.webservices.data.core.service.schema.ItemSchema.Subject,
+            microsoft.exchange.webservices.data.core.service.schema.AppointmentSchema.IsAllDayEvent,
+            microsoft.exchange.webservices.data.core.service.schema.AppointmentSchema
+                .LegacyFreeBusyStatus));
+    Appointment found = (Appointment) service.findItems(calendar.getId(), view).getItems().get(0);
+    assertThat(found.getSubject()).isNotBlank();
+    assertThat(found.getIsAllDayEvent()).isNotNull();
+    assertThat(found.getLegacyFreeBusyStatus()).isNotNull();
+    org.assertj.core.api.Assertions.assertThatThrownBy(found::getLocation)
+        .isInstanceOf(
+            microsoft.exchange.webservices.data.core.exception.service.local
+                .ServiceObjectPropertyException.class);
+
+    Appointment idAndSubject =
+        Appointment.bind(
+            service,
+            found.getId(),
+            new PropertySet(
+                BasePropertySet.IdOnly,
+                microsoft.exchange.webservices.data.core.service.schema.ItemSchema.Subject));
+    assertThat(idAndSubject.getSubject()).isEqualTo(found.getSubject());
+    org.assertj.core.api.Assertions.assertThatThrownBy(idAndSubject::getStart)
+        .isInstanceOf(
+            microsoft.exchange.webservices.data.core.exception.service.local
+                .ServiceObjectPropertyException.class);
+
+    Appointment everything =
+        Appointment.bind(
+            service, found.getId(), new PropertySet(BasePropertySet.FirstClassProperties));
+    assertThat(everything.getStart()).isNotNull();
+    assertThat(everything.getIsAllDayEvent()).isNotNull();
+  }
 }
