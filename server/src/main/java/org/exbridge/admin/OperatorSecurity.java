@@ -48,7 +48,6 @@ class OperatorSecurity {
   private static final Logger log = LoggerFactory.getLogger(OperatorSecurity.class);
   static final String ROLE = "OPERATOR";
   private static final RequestMatcher OPERATOR = OperatorPaths::isOperator;
-  private static final String BINDING_PATH = "/open-apis/calendar/v4/exchange_bindings/";
 
   @Bean
   OperatorAttempts operatorAttempts(
@@ -134,7 +133,7 @@ class OperatorSecurity {
           request,
           response,
           400,
-          request.getRequestURI().startsWith(BINDING_PATH)
+          request.getRequestURI().startsWith(EdgeErrors.BINDING_ID_PATH)
               ? OpenApiException.of(ErrorCode.BINDING_ID_INVALID)
               : OpenApiException.invalid("the request URL is not in canonical form"));
     };

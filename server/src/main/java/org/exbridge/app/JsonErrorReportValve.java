@@ -5,6 +5,7 @@ import java.io.Writer;
 import org.apache.catalina.connector.Request;
 import org.apache.catalina.connector.Response;
 import org.apache.catalina.valves.ErrorReportValve;
+import org.exbridge.openapi.EdgeErrors;
 import org.exbridge.openapi.LogIds;
 
 /**
@@ -12,7 +13,6 @@ import org.exbridge.openapi.LogIds;
  * percent-escape in the path, say): the platform's JSON body instead of an HTML page.
  */
 public final class JsonErrorReportValve extends ErrorReportValve {
-  private static final String BINDING_ID_PATH = "/open-apis/calendar/v4/exchange_bindings/";
 
   @Override
   protected void report(Request request, Response response, Throwable throwable) {
@@ -29,7 +29,7 @@ public final class JsonErrorReportValve extends ErrorReportValve {
     String body;
     if (status >= 500) {
       body = "{\"code\":190003,\"msg\":\"internal service error\",\"data\":{}}";
-    } else if (String.valueOf(request.getRequestURI()).startsWith(BINDING_ID_PATH)) {
+    } else if (String.valueOf(request.getRequestURI()).startsWith(EdgeErrors.BINDING_ID_PATH)) {
       // the only free-form text in an API path is the binding id
       body = "{\"code\":195102,\"msg\":\"exchange_binding_id invalid\",\"data\":{}}";
     } else {

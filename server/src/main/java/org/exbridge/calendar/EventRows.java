@@ -174,11 +174,6 @@ final class EventRows {
     return new Item(e, rows, notes.stream().distinct().toList());
   }
 
-  /** Rows of a single or master followed by its exceptions. */
-  static List<Row> rows(SourceEvent e) {
-    return item(e).rows();
-  }
-
   static String key(EventTime t) {
     return t.allDay() ? t.date().toString() : Long.toString(t.instant().getEpochSecond());
   }

@@ -79,15 +79,12 @@ public final class ExchangeHttp {
       throw ExchangeException.interrupted();
     } catch (ExecutionException e) {
       Throwable cause = e.getCause();
-      if (cause instanceof BodyTooLarge) {
-        throw tooLarge(server, limits.maxBytes());
+      for (Throwable c = cause; c != null; c = c.getCause()) {
+        if (c instanceof BodyTooLarge) {
+          throw tooLarge(server, limits.maxBytes());
+        }
       }
       if (cause instanceof IOException io) {
-        for (Throwable c = io; c != null; c = c.getCause()) {
-          if (c instanceof BodyTooLarge) {
-            throw tooLarge(server, limits.maxBytes());
-          }
-        }
         throw ExchangeException.unreachable(server, io);
       }
       throw new ExchangeException(

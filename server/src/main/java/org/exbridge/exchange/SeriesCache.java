@@ -1,7 +1,5 @@
 package org.exbridge.exchange;
 
-import java.time.Clock;
-import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -15,20 +13,13 @@ import java.util.Map;
 public final class SeriesCache {
   private static final int MAX = 20_000;
 
-  private record Cached(SourceEvent series, Instant at) {}
-
-  private final Map<String, Cached> entries =
+  private final Map<String, SourceEvent> entries =
       new LinkedHashMap<>(1024, 0.75f, true) {
         @Override
-        protected boolean removeEldestEntry(Map.Entry<String, Cached> eldest) {
+        protected boolean removeEldestEntry(Map.Entry<String, SourceEvent> eldest) {
           return size() > MAX;
         }
       };
-  private final Clock clock;
-
-  public SeriesCache(Clock clock) {
-    this.clock = clock;
-  }
 
   private static String key(String mailbox, String masterId) {
     return mailbox + "\n" + masterId;
@@ -36,13 +27,11 @@ public final class SeriesCache {
 
   /** The completed series if the master is unchanged. */
   public synchronized SourceEvent forMaster(String mailbox, String masterId, String changeKey) {
-    Cached e = entries.get(key(mailbox, masterId));
-    return e != null && changeKey != null && changeKey.equals(e.series().changeKey())
-        ? e.series()
-        : null;
+    SourceEvent e = entries.get(key(mailbox, masterId));
+    return e != null && changeKey != null && changeKey.equals(e.changeKey()) ? e : null;
   }
 
   public synchronized void put(String mailbox, String seriesKey, SourceEvent series) {
-    entries.put(key(mailbox, seriesKey), new Cached(series, clock.instant()));
+    entries.put(key(mailbox, seriesKey), series);
   }
 }

@@ -16,6 +16,9 @@ import tools.jackson.databind.json.JsonMapper;
  */
 @Component
 public final class EdgeErrors {
+  /** Where a path's free text is a binding id: a malformed one there is 195102. */
+  public static final String BINDING_ID_PATH = "/open-apis/calendar/v4/exchange_bindings/";
+
   private final JsonMapper json;
 
   EdgeErrors(JsonMapper json) {

@@ -22,7 +22,6 @@ import org.springframework.web.filter.OncePerRequestFilter;
 @Component
 @Order(Ordered.HIGHEST_PRECEDENCE + 15)
 final class MalformedRequestFilter extends OncePerRequestFilter {
-  private static final String BINDING_PATH = "/open-apis/calendar/v4/exchange_bindings/";
   private final EdgeErrors errors;
 
   MalformedRequestFilter(EdgeErrors errors) {
@@ -34,7 +33,7 @@ final class MalformedRequestFilter extends OncePerRequestFilter {
       HttpServletRequest request, HttpServletResponse response, FilterChain chain)
       throws ServletException, IOException {
     if (!wellEscaped(request.getRequestURI())) {
-      boolean bindingPath = request.getRequestURI().startsWith(BINDING_PATH);
+      boolean bindingPath = request.getRequestURI().startsWith(EdgeErrors.BINDING_ID_PATH);
       errors.write(
           request,
           response,

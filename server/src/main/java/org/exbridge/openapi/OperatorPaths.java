@@ -19,10 +19,18 @@ public final class OperatorPaths {
 
   private OperatorPaths() {}
 
+  private static final String DECIDED = OperatorPaths.class.getName();
+
+  /** Decided once per request (several filters and the error writers ask). */
   public static boolean isOperator(HttpServletRequest request) {
+    if (request.getAttribute(DECIDED) instanceof Boolean decided) {
+      return decided;
+    }
     Object original = request.getAttribute(RequestDispatcher.ERROR_REQUEST_URI);
     String uri = original instanceof String s ? s : request.getRequestURI();
-    return uri != null && isOperator(uri);
+    boolean operator = uri != null && isOperator(uri);
+    request.setAttribute(DECIDED, operator);
+    return operator;
   }
 
   /** For a raw request URI (no scheme, host or query). */

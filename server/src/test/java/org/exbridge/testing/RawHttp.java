@@ -2,7 +2,6 @@ package org.exbridge.testing;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.Socket;
@@ -103,10 +102,5 @@ public final class RawHttp {
       i = lineEnd + 2 + size + 2;
     }
     return out.toByteArray();
-  }
-
-  /** The reply's body, read whole, for a caller that only needs to drain it. */
-  static byte[] drain(InputStream in) throws IOException {
-    return in.readAllBytes();
   }
 }

@@ -6,7 +6,6 @@ import static org.exbridge.exchange.ews.XmlNode.T;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
@@ -59,7 +58,7 @@ public final class EwsClient implements ExchangeSource {
   private final EwsTransport transport;
   private final Semaphore concurrency;
   private final RequestObserver observer;
-  private final SeriesCache series = new SeriesCache(Clock.systemUTC());
+  private final SeriesCache series = new SeriesCache();
 
   public EwsClient(EwsTransport transport, int maxConcurrentRequests) {
     this(transport, maxConcurrentRequests, RequestObserver.NONE);
@@ -232,12 +231,15 @@ public final class EwsClient implements ExchangeSource {
   }
 
   /** Singles whole, and for occurrences and exceptions their series, each fetched once. */
+  /** An occurrence in a calendar view: its id, and the change key that says whether it changed. */
+  private record Stub(String id, String changeKey) {}
+
   private List<SourceEvent> windowEvents(
       String mailbox, List<XmlNode> items, List<SourceProblem> problems) {
     List<String> singles = new ArrayList<>();
     // UID -> an occurrence's id and change key: the change key tells whether a cached series is
     // still the series Exchange holds.
-    Map<String, String[]> occurrenceByUid = new LinkedHashMap<>();
+    Map<String, Stub> occurrenceByUid = new LinkedHashMap<>();
     for (XmlNode item : items) {
       String id = idOf(item);
       if (id == null) {
@@ -252,21 +254,22 @@ public final class EwsClient implements ExchangeSource {
         singles.add(id);
       } else {
         occurrenceByUid.putIfAbsent(
-            item.childText(T, "UID"), new String[] {id, item.child(T, "ItemId").attr("ChangeKey")});
+            item.childText(T, "UID"), new Stub(id, item.child(T, "ItemId").attr("ChangeKey")));
       }
     }
     // A series with occurrences on many pages is fetched once: its UID names it.
     List<SourceEvent> known = new ArrayList<>();
     List<String> masterOf = new ArrayList<>();
-    for (Map.Entry<String, String[]> e : occurrenceByUid.entrySet()) {
+    for (Map.Entry<String, Stub> e : occurrenceByUid.entrySet()) {
+      Stub stub = e.getValue();
       SourceEvent cached =
-          e.getKey() == null || e.getValue() == null
+          e.getKey() == null || stub == null
               ? null
-              : series.forMaster(mailbox, e.getKey(), e.getValue()[1]);
+              : series.forMaster(mailbox, e.getKey(), stub.changeKey());
       if (cached != null) {
         known.add(cached);
-      } else if (e.getValue() != null) {
-        masterOf.add(e.getValue()[0]);
+      } else if (stub != null) {
+        masterOf.add(stub.id());
       }
     }
     List<XmlNode> fetched = new ArrayList<>();

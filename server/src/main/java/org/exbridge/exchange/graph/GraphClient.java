@@ -113,7 +113,7 @@ public final class GraphClient implements ExchangeSource {
             ClientCredentialsTokens.scopeOf(this.graphUrl),
             clock);
     this.timeout = timeout;
-    this.series = new SeriesCache(clock);
+    this.series = new SeriesCache();
     this.clock = clock;
   }
 
