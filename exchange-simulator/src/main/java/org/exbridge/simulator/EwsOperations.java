@@ -225,9 +225,18 @@ final class EwsOperations {
           x, "FindItem", "ErrorInvalidRequest", "MaxEntriesReturned and Offset must be positive.");
       return;
     }
+    java.util.function.Predicate<SimEvent> restriction;
+    try {
+      restriction = restriction(op);
+    } catch (IllegalArgumentException e) {
+      error(x, "FindItem", "ErrorInvalidRestriction", e.getMessage());
+      return;
+    }
     List<EwsItems.Target> all = new ArrayList<>();
     for (SimEvent e : calendar.events.values()) {
-      all.add(new EwsItems.Target(mailbox, calendar, e, null));
+      if (restriction.test(e)) {
+        all.add(new EwsItems.Target(mailbox, calendar, e, null));
+      }
     }
     all.sort(EwsService.byStart());
     int total = all.size();
@@ -250,6 +259,32 @@ final class EwsOperations {
       item(x, t, op, props, idOnly);
     }
     x.close("t:Items").close("m:RootFolder").close("m:FindItemResponseMessage");
+  }
+
+  /**
+   * A FindItem Restriction: the simulator understands IsEqualTo on a named property (how clients
+   * find an item they stamped before a lost answer) and refuses anything else in words.
+   */
+  private static java.util.function.Predicate<SimEvent> restriction(Element op) {
+    Element r = child(op, M, "Restriction");
+    if (r == null) {
+      return e -> true;
+    }
+    Element test = EwsService.firstElement(r);
+    if (test == null || !test.getLocalName().equals("IsEqualTo")) {
+      throw new IllegalArgumentException(
+          "the simulator's FindItem restrictions are IsEqualTo on an extended property");
+    }
+    Element uri = child(test, T, "ExtendedFieldURI");
+    Element holder = child(test, T, "FieldURIOrConstant");
+    Element constant = holder == null ? null : child(holder, T, "Constant");
+    if (uri == null || constant == null) {
+      throw new IllegalArgumentException(
+          "the simulator's FindItem restrictions are IsEqualTo on an extended property");
+    }
+    String key = EwsWrites.propertyKey(uri);
+    String value = constant.getAttribute("Value");
+    return e -> value.equals(e.extended.get(key));
   }
 
   /** What {@link #summary} writes itself, quickly, for IdOnly requests such as the server's. */
@@ -365,6 +400,16 @@ final class EwsOperations {
       x.close("m:Items").close("m:GetItemResponseMessage");
     }
     return x.close("m:ResponseMessages").close("m:GetItemResponse").toString();
+  }
+
+  /** The calendar a FolderId or DistinguishedFolderId names, or null. */
+  static SimMailbox.SimCalendar calendarOf(SimMailbox mailbox, Element id) {
+    return id == null ? null : mailbox.calendar(folderNumber(mailbox, id));
+  }
+
+  /** What an ItemId, OccurrenceItemId or RecurringMasterItemId names, or null. */
+  static EwsItems.Target target(SimMailbox mailbox, Element id) {
+    return resolve(mailbox, id);
   }
 
   /** What an ItemId, OccurrenceItemId or RecurringMasterItemId names, or null. */

@@ -77,7 +77,12 @@ final class EwsService {
       sim.log().record("ews", op, mailbox, 401);
       return new Reply(401, "", CHALLENGES);
     }
+    boolean lose = false;
     for (Faults.Rule fault : sim.faults().fire(mailbox, "ews", op)) {
+      if (fault.kind == Faults.Kind.LOST_RESPONSE) {
+        lose = true;
+        continue;
+      }
       Reply injected = inject(fault, op);
       if (injected != null) {
         sim.log().record("ews", op, mailbox, injected.status());
@@ -85,6 +90,11 @@ final class EwsService {
       }
     }
     Reply reply = dispatch(op, operation, mailbox);
+    if (lose) {
+      // Done, but the answer never reaches the client: a proxy in between timed out.
+      sim.log().record("ews", op, mailbox, 504);
+      return new Reply(504, "", null);
+    }
     sim.log().record("ews", op, mailbox, reply.status());
     return reply;
   }
@@ -180,6 +190,9 @@ final class EwsService {
           null);
     }
     try {
+      if (WRITES.contains(op)) {
+        return mailbox.write(() -> operation(op, operation, mailbox));
+      }
       return mailbox.read(() -> operation(op, operation, mailbox));
     } catch (RuntimeException e) {
       // Like Exchange: a fault in words, never a dropped connection.
@@ -192,8 +205,14 @@ final class EwsService {
     }
   }
 
+  private static final java.util.Set<String> WRITES =
+      java.util.Set.of("CreateItem", "UpdateItem", "DeleteItem");
+
   private Reply operation(String op, Element operation, SimMailbox mailbox) {
     return switch (op) {
+      case "CreateItem" -> ok(EwsWrites.createItem(mailbox, operation, sim.clock()));
+      case "UpdateItem" -> ok(EwsWrites.updateItem(mailbox, operation, sim.clock()));
+      case "DeleteItem" -> ok(EwsWrites.deleteItem(mailbox, operation, sim.clock()));
       case "GetFolder" -> ok(EwsOperations.getFolder(mailbox, operation));
       case "SyncFolderHierarchy" -> ok(EwsOperations.syncFolderHierarchy(mailbox, operation));
       case "FindItem" -> ok(EwsOperations.findItem(mailbox, operation));

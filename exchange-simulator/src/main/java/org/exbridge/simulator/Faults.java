@@ -22,7 +22,9 @@ final class Faults {
     BAD_CREDENTIALS,
     IMPERSONATION_DENIED,
     NO_MAILBOX,
-    INVALID_SYNC_STATE
+    INVALID_SYNC_STATE,
+    /** The write is done, and its answer lost on the way (504 from a proxy). */
+    LOST_RESPONSE
   }
 
   static final class Rule {

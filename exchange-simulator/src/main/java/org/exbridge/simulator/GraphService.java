@@ -36,21 +36,34 @@ final class GraphService {
     this.sim = sim;
   }
 
-  Reply handle(String baseUrl, String path, String rawQuery, String authorization, String prefer) {
+  Reply handle(
+      String baseUrl,
+      String method,
+      String path,
+      String rawQuery,
+      String authorization,
+      String prefer,
+      String ifMatch,
+      byte[] body) {
     Matcher m = USER.matcher(path);
     if (!m.matches()) {
       return error(404, "Request_UnsupportedQuery", "Unsupported segment type.");
     }
     String user = URLDecoder.decode(m.group(1), StandardCharsets.UTF_8).toLowerCase(Locale.ROOT);
     String rest = m.group(2) == null ? "" : m.group(2);
-    String op = operation(rest);
+    String op = method.equals("GET") ? operation(rest) : write(method, rest);
     if (!sim.credentials().graphAllows(authorization)) {
       sim.log().record("graph", op, user, 401);
       return error(
           401, "InvalidAuthenticationToken", "Access token validation failure. Invalid audience.");
     }
     Request request = new Request(baseUrl, path, query(rawQuery), prefer == null ? "" : prefer);
+    boolean lose = false;
     for (Faults.Rule fault : sim.faults().fire(user, "graph", op)) {
+      if (fault.kind == Faults.Kind.LOST_RESPONSE) {
+        lose = true;
+        continue;
+      }
       Reply injected = inject(fault, request);
       if (injected != null) {
         sim.log().record("graph", op, user, injected.status());
@@ -61,11 +74,93 @@ final class GraphService {
     SimMailbox mailbox = sim.mailbox(user);
     if (mailbox == null) {
       reply = error(404, "ErrorInvalidUser", "The requested user '" + user + "' is invalid.");
-    } else {
+    } else if (method.equals("GET")) {
       reply = mailbox.read(() -> dispatch(mailbox, rest, request));
+    } else {
+      reply = mailbox.write(() -> dispatchWrite(mailbox, method, rest, request, ifMatch, body));
+    }
+    if (lose) {
+      sim.log().record("graph", op, user, 504);
+      return error(504, "GatewayTimeout", "The answer was lost on the way.");
     }
     sim.log().record("graph", op, user, reply.status());
     return reply;
+  }
+
+  private static String write(String method, String rest) {
+    if (method.equals("POST") && rest.endsWith("/cancel")) return "cancel";
+    if (method.equals("POST") && rest.endsWith("/events")) return "create";
+    if (method.equals("PATCH")) return "update";
+    if (method.equals("DELETE")) return "delete";
+    return method.toLowerCase(Locale.ROOT);
+  }
+
+  private static final Pattern CREATE =
+      Pattern.compile("^(?:/calendars/([^/]+)|/calendar)?/events$");
+  private static final Pattern ONE = Pattern.compile("^/events/([^/]+)$");
+  private static final Pattern CANCEL = Pattern.compile("^/events/([^/]+)/cancel$");
+
+  private Reply dispatchWrite(
+      SimMailbox mailbox,
+      String method,
+      String rest,
+      Request request,
+      String ifMatch,
+      byte[] bytes) {
+    tools.jackson.databind.JsonNode body;
+    try {
+      body =
+          bytes.length == 0
+              ? SimJson.JSON.createObjectNode()
+              : SimJson.JSON.readTree(new String(bytes, StandardCharsets.UTF_8));
+    } catch (tools.jackson.core.JacksonException e) {
+      return error(400, "RequestBodyRead", "The body is not JSON: " + e.getOriginalMessage());
+    }
+    java.time.Clock clock = sim.clock();
+    try {
+      Matcher m;
+      if (method.equals("POST") && (m = CREATE.matcher(rest)).matches()) {
+        SimMailbox.SimCalendar c =
+            m.group(1) == null
+                ? defaultCalendar(mailbox)
+                : calendar(mailbox, Simulator.decode(m.group(1)));
+        if (c == null) {
+          return notFound();
+        }
+        SimEvent e = GraphWrites.create(mailbox, c, body, clock);
+        ObjectNode out = GraphItems.full(mailbox, e, null, zone(request));
+        return new Reply(201, out.toString(), ok(out).headers());
+      }
+      if (method.equals("POST") && (m = CANCEL.matcher(rest)).matches()) {
+        GraphWrites.delete(mailbox, Ids.parse(Simulator.decode(m.group(1))), ifMatch, clock, true);
+        return new Reply(202, "", Map.of());
+      }
+      if ((m = ONE.matcher(rest)).matches()) {
+        Ids.Parsed id = Ids.parse(Simulator.decode(m.group(1)));
+        if (method.equals("PATCH")) {
+          SimEvent e = GraphWrites.patch(mailbox, id, ifMatch, body, clock);
+          Occurrences.Occurrence o = null;
+          if (id.kind() == Ids.Kind.OCCURRENCE) {
+            LocalDateTime original = LocalDateTime.parse(id.occurrenceKey());
+            o =
+                Occurrences.live(e, original).stream()
+                    .filter(x -> x.originalStart().equals(original))
+                    .findFirst()
+                    .orElse(null);
+          }
+          return ok(GraphItems.full(mailbox, e, o, zone(request)));
+        }
+        if (method.equals("DELETE")) {
+          GraphWrites.delete(mailbox, id, ifMatch, clock, false);
+          return new Reply(204, "", Map.of());
+        }
+      }
+      return error(405, "ErrorInvalidRequest", "Unsupported request: " + method + " " + rest);
+    } catch (GraphWrites.Refused r) {
+      return error(r.status, r.code, r.getMessage());
+    } catch (EwsWrites.Refused | IllegalArgumentException | java.time.DateTimeException r) {
+      return error(400, "ErrorInvalidRequest", r.getMessage());
+    }
   }
 
   private static String operation(String rest) {
@@ -106,6 +201,7 @@ final class GraphService {
               404,
               "MailboxNotEnabledForRESTAPI",
               "The mailbox is either inactive, soft-deleted, or is hosted on-premise.");
+      case LOST_RESPONSE -> null;
       case INVALID_SYNC_STATE ->
           request.query().containsKey("$deltatoken") || request.query().containsKey("$skiptoken")
               ? error(

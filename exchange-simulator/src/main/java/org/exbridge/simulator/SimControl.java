@@ -16,6 +16,7 @@ import tools.jackson.databind.node.ObjectNode;
 final class SimControl {
   private static final Pattern EVENTS = Pattern.compile("^/_sim/mailboxes/([^/]+)/events$");
   private static final Pattern EVENT = Pattern.compile("^/_sim/mailboxes/([^/]+)/events/([^/]+)$");
+  private static final Pattern MESSAGES = Pattern.compile("^/_sim/mailboxes/([^/]+)/messages$");
 
   record Reply(int status, String body) {}
 
@@ -102,7 +103,36 @@ final class SimControl {
         // below
       }
     }
-    Matcher m = EVENTS.matcher(path);
+    Matcher m = MESSAGES.matcher(path);
+    if (m.matches()) {
+      SimMailbox mailbox = sim.mailbox(Simulator.decode(m.group(1)));
+      if (mailbox == null) {
+        return problem(404, "no such mailbox");
+      }
+      return mailbox.write(
+          () -> {
+            if (method.equals("DELETE")) {
+              mailbox.messages.clear();
+              return ok(SimJson.JSON.createObjectNode());
+            }
+            if (!method.equals("GET")) {
+              return problem(405, "GET or DELETE");
+            }
+            ArrayNode out = SimJson.JSON.createArrayNode();
+            for (SimMailbox.Message msg : mailbox.messages) {
+              ObjectNode n = out.addObject();
+              n.put("at", msg.at().toString());
+              n.put("via", msg.via());
+              n.put("kind", msg.kind());
+              n.put("event", Ids.graph(Ids.Kind.ITEM, mailbox.address, msg.event()));
+              n.put("subject", msg.subject());
+              ArrayNode to = n.putArray("to");
+              msg.to().forEach(to::add);
+            }
+            return ok(out);
+          });
+    }
+    m = EVENTS.matcher(path);
     if (m.matches()) {
       SimMailbox mailbox = sim.mailbox(Simulator.decode(m.group(1)));
       if (mailbox == null) {
@@ -207,7 +237,7 @@ final class SimControl {
     }
   }
 
-  private static void numberOverrides(SimMailbox mailbox, SimEvent e) {
+  static void numberOverrides(SimMailbox mailbox, SimEvent e) {
     e.exceptions
         .values()
         .forEach(

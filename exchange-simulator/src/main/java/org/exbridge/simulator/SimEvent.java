@@ -41,6 +41,12 @@ final class SimEvent {
   final TreeMap<LocalDateTime, SimOverride> exceptions = new TreeMap<>();
   final TreeSet<LocalDateTime> deleted = new TreeSet<>();
 
+  /** Named properties a client stamped on the item (EWS PublicStrings), by property name. */
+  final Map<String, String> extended = new java.util.HashMap<>();
+
+  /** Graph's transactionId of the POST that created it, if one was given. */
+  String transactionId;
+
   SimEvent(long number) {
     this.number = number;
   }
@@ -186,6 +192,8 @@ final class SimEvent {
       c.exceptions.put(e.getKey(), e.getValue().copy());
     }
     c.deleted.addAll(deleted);
+    c.extended.putAll(extended);
+    c.transactionId = transactionId;
     return c;
   }
 }

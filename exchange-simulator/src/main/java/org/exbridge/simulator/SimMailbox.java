@@ -17,6 +17,10 @@ final class SimMailbox {
   final String address;
   final String displayName;
   final List<SimCalendar> calendars = new ArrayList<>();
+
+  /** Every meeting message this mailbox sent (invitations, updates, cancellations), in order. */
+  final List<Message> messages = new ArrayList<>();
+
   private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
   private long version;
   private long nextNumber = 1;
@@ -115,6 +119,27 @@ final class SimMailbox {
       }
     }
     return false;
+  }
+
+  /**
+   * A meeting message Exchange would have sent: {@code kind} is invitation, update or cancellation;
+   * {@code via} the protocol of the write that sent it.
+   */
+  record Message(
+      java.time.Instant at, String via, String kind, long event, String subject, List<String> to) {}
+
+  /** The mailbox organises the event (an event it created, or one with no organiser set). */
+  boolean organises(SimEvent e) {
+    return e.organizerEmail == null
+        || e.organizerEmail.isEmpty()
+        || e.organizerEmail.equalsIgnoreCase(address);
+  }
+
+  /** Records a message to these attendees, if any, as the event's organiser sends it. */
+  void send(Clock clock, String via, String kind, SimEvent e, List<String> to) {
+    if (!to.isEmpty() && organises(e)) {
+      messages.add(new Message(clock.instant(), via, kind, e.number, e.subject, List.copyOf(to)));
+    }
   }
 
   /** A calendar folder of this mailbox. */

@@ -217,15 +217,18 @@ public final class Simulator implements AutoCloseable {
         token(exchange, new String(body, StandardCharsets.UTF_8));
         return;
       }
-      if (path.startsWith("/v1.0/") && method.equals("GET")) {
+      if (path.startsWith("/v1.0/")) {
         String host = exchange.getRequestHeaders().getFirst("Host");
         GraphService.Reply r =
             graph.handle(
                 "http://" + (host == null ? "127.0.0.1:" + port() : host),
+                method,
                 path,
                 exchange.getRequestURI().getRawQuery(),
                 exchange.getRequestHeaders().getFirst("Authorization"),
-                String.join(",", exchange.getRequestHeaders().getOrDefault("Prefer", List.of())));
+                String.join(",", exchange.getRequestHeaders().getOrDefault("Prefer", List.of())),
+                exchange.getRequestHeaders().getFirst("If-Match"),
+                body);
         send(
             exchange,
             r.status(),

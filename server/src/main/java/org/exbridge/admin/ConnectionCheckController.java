@@ -110,7 +110,8 @@ final class ConnectionCheckController {
       error.put(
           "kind",
           switch (e.kind()) {
-            case PERMANENT, CALENDAR_GONE -> "permanent";
+            case PERMANENT, CALENDAR_GONE, ITEM_GONE -> "permanent";
+            case CONFLICT -> "retryable";
             case THROTTLED -> "throttled";
             case RETRYABLE, CURSOR_LOST -> "retryable";
           });

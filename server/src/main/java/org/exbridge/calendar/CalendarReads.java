@@ -110,6 +110,14 @@ public class CalendarReads {
     return max == null ? 0 : max;
   }
 
+  /** A row by its key, deleted or not. */
+  public Optional<StoredEvent> row(long pk) {
+    return jdbc.sql("select " + EVENT_COLUMNS + " from synced_event where id = ?")
+        .param(pk)
+        .query(CalendarReads::event)
+        .optional();
+  }
+
   public Optional<StoredEvent> event(long calendarPk, String eventId) {
     return jdbc.sql(
             "select "

@@ -45,15 +45,15 @@ public class CalendarStore {
           + " start_ts = ?, end_ts = ?, start_date = ?, end_date = ?, timezone = ?, recurrence = ?, original_start_ts = ?,"
           + " original_start_date = ?, free_busy = ?, visibility = ?, status = ?, organizer_name = ?, organizer_email = ?,"
           + " attendees = ?, reminder_minutes = ?, meeting_url = ?, deleted_occurrences = ?, last_modified = ?,"
-          + " seen_generation = ?, deleted = false, change_seq = nextval('calendar_change_seq'), updated_at = ?"
+          + " item_id = ?, seen_generation = ?, deleted = false, change_seq = nextval('calendar_change_seq'), updated_at = ?"
           + " where id = ?";
   private static final String INSERT_EVENT =
       "insert into synced_event (kind, change_key, summary, description, location, all_day, start_ts, end_ts,"
           + " start_date, end_date, timezone, recurrence, original_start_ts, original_start_date, free_busy, visibility,"
           + " status, organizer_name, organizer_email, attendees, reminder_minutes, meeting_url, deleted_occurrences,"
-          + " last_modified, seen_generation, deleted, change_seq, updated_at, calendar_pk, event_id, exchange_id,"
+          + " last_modified, item_id, seen_generation, deleted, change_seq, updated_at, calendar_pk, event_id, exchange_id,"
           + " master_exchange_id, created_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
-          + " ?, ?, ?, false, nextval('calendar_change_seq'), ?, ?, ?, ?, ?, ?)";
+          + " ?, ?, ?, ?, false, nextval('calendar_change_seq'), ?, ?, ?, ?, ?, ?)";
 
   private final JdbcClient jdbc;
   private final JdbcTemplate template;
@@ -296,7 +296,7 @@ public class CalendarStore {
   public int sweep(long calendarPk, int generation) {
     return jdbc.sql(
             "update synced_event set deleted = true, change_seq = nextval('calendar_change_seq'), updated_at = ?"
-                + " where calendar_pk = ? and seen_generation < ? and deleted = false")
+                + " where calendar_pk = ? and seen_generation < ? and deleted = false and write_pending = false")
         .params(Times.sql(clock.instant()), calendarPk, generation)
         .update();
   }
@@ -307,7 +307,8 @@ public class CalendarStore {
       String eventId,
       String changeKey,
       boolean deleted,
-      String masterExchangeId) {}
+      String masterExchangeId,
+      boolean writePending) {}
 
   private void upsert(long calendarPk, List<EventRows.Item> items, int generation, Instant now) {
     if (items.isEmpty()) {
@@ -331,6 +332,12 @@ public class CalendarStore {
     Map<String, String> eventIds = new HashMap<>();
     for (EventRows.Item item : items) {
       SourceEvent event = item.source();
+      Existing master = existing.get(event.id());
+      if (master != null && master.writePending()) {
+        // Local edits of this item are on their way to Exchange; their delivery reads it back.
+        seen.add(new Object[] {generation, master.id()});
+        continue;
+      }
       Set<String> keptExceptions = new HashSet<>();
       for (EventRows.Row row : item.rows()) {
         Existing old = existing.get(row.exchangeId());
@@ -384,8 +391,8 @@ public class CalendarStore {
     // By the id alone, so that H2 looks the list up in the id's index (with the calendar in the
     // condition it scans the calendar instead); rows of another calendar are skipped here.
     named.query(
-        "select id, calendar_pk, exchange_id, event_id, change_key, deleted, master_exchange_id"
-            + " from synced_event where "
+        "select id, calendar_pk, exchange_id, event_id, change_key, deleted, master_exchange_id,"
+            + " write_pending from synced_event where "
             + column
             + " in (:ids)",
         new MapSqlParameterSource().addValue("ids", ids),
@@ -400,11 +407,61 @@ public class CalendarStore {
                   rs.getString("event_id"),
                   rs.getString("change_key"),
                   rs.getBoolean("deleted"),
-                  rs.getString("master_exchange_id"));
+                  rs.getString("master_exchange_id"),
+                  rs.getBoolean("write_pending"));
           if (existing.putIfAbsent(e.exchangeId(), e) == null && e.masterExchangeId() != null) {
             exceptionsByMaster.computeIfAbsent(e.masterExchangeId(), k -> new ArrayList<>()).add(e);
           }
         });
+  }
+
+  /**
+   * After a write reached Exchange: stores the item as Exchange now holds it (or its deletion, for
+   * null), and the row is no longer waiting, unless a newer local edit of it is still on its way
+   * (its own delivery reads it again). Returns whether it was stored.
+   */
+  public boolean refresh(
+      StoredCalendar calendar, long eventPk, SourceEvent now, int generation, long throughWrite) {
+    return Boolean.TRUE.equals(
+        tx.execute(
+            status -> {
+              Instant at = clock.instant();
+              String exchangeId =
+                  jdbc.sql("select exchange_id from synced_event where id = ? for update")
+                      .param(eventPk)
+                      .query(String.class)
+                      .optional()
+                      .orElse(null);
+              if (exchangeId == null) {
+                return false;
+              }
+              int newer =
+                  jdbc.sql(
+                          "select count(*) from outbound_write where event_pk = ? and state = 'pending'"
+                              + " and id > ?")
+                      .params(eventPk, throughWrite)
+                      .query(Integer.class)
+                      .single();
+              if (newer > 0) {
+                return false;
+              }
+              jdbc.sql("update synced_event set write_pending = false where id = ?")
+                  .param(eventPk)
+                  .update();
+              if (now == null) {
+                markDeleted(calendar.id(), exchangeId, at);
+              } else {
+                List<ItemProblems.Problem> problems = new ArrayList<>();
+                upsert(
+                    calendar.id(),
+                    prepare(
+                        new SourcePage(List.of(now), List.of(), null, false, List.of()), problems),
+                    generation,
+                    at);
+                problemLog.record(calendar.bindingId(), problems, at);
+              }
+              return true;
+            }));
   }
 
   private void markDeleted(long calendarPk, String exchangeId, Instant now) {
@@ -440,7 +497,8 @@ public class CalendarStore {
       r.reminderMinutes(),
       r.meetingUrl(),
       r.deletedOccurrences(),
-      r.lastModified() == null ? null : Timestamp.from(r.lastModified())
+      r.lastModified() == null ? null : Timestamp.from(r.lastModified()),
+      r.itemId()
     };
   }
 

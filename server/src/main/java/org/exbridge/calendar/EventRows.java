@@ -44,7 +44,8 @@ final class EventRows {
       Integer reminderMinutes,
       String meetingUrl,
       String deletedOccurrences,
-      Instant lastModified) {
+      Instant lastModified,
+      String itemId) {
 
     /**
      * The platform event id: a fresh one for singles and masters, the master's plus the original
@@ -151,7 +152,8 @@ final class EventRows {
         e.reminderMinutes(),
         url,
         deleted(e.deletedOccurrences(), notes),
-        e.lastModified());
+        e.lastModified(),
+        masterExchangeId == null || e.id().length() > ITEM_ID ? null : e.id());
   }
 
   /** A single or master followed by its exceptions, with what had to change to store them. */

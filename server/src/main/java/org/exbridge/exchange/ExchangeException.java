@@ -19,7 +19,11 @@ public final class ExchangeException extends RuntimeException {
     /** The saved cursor is no longer valid: read everything again. */
     CURSOR_LOST,
     /** The calendar folder is gone. */
-    CALENDAR_GONE
+    CALENDAR_GONE,
+    /** A write was based on a version of the item that is no longer current (stale change key). */
+    CONFLICT,
+    /** A write names an item that is no longer there. */
+    ITEM_GONE
   }
 
   private final Kind kind;

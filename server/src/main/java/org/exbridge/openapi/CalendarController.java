@@ -231,7 +231,7 @@ final class CalendarController {
     return Integer.parseInt(hex.replace("#", ""), 16);
   }
 
-  private Map<String, Object> event(StoredCalendar calendar, StoredEvent e) {
+  static Map<String, Object> event(StoredCalendar calendar, StoredEvent e) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("event_id", e.eventId());
     m.put("organizer_calendar_id", calendar.calendarId());

@@ -27,6 +27,15 @@ public enum OpenApi {
   LIST_ATTENDEES(
       "calendar.v4.calendar_event_attendee.list",
       List.of("calendar:calendar", "calendar:calendar:readonly", "calendar:calendar.event:read")),
+  CREATE_EVENT(
+      "calendar.v4.calendar_event.create",
+      List.of("calendar:calendar", "calendar:calendar.event:create")),
+  PATCH_EVENT(
+      "calendar.v4.calendar_event.patch",
+      List.of("calendar:calendar", "calendar:calendar.event:update")),
+  DELETE_EVENT(
+      "calendar.v4.calendar_event.delete",
+      List.of("calendar:calendar", "calendar:calendar.event:delete")),
   DELETE_EXCHANGE_BINDING(
       "calendar.v4.exchange_binding.delete",
       List.of("calendar:calendar", "calendar:exchange.bindings:delete"));

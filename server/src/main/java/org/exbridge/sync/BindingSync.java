@@ -20,6 +20,7 @@ import org.exbridge.calendar.StoredCalendar;
 import org.exbridge.exchange.ExchangeException;
 import org.exbridge.exchange.ExchangeSource;
 import org.exbridge.exchange.ExchangeSources;
+import org.exbridge.exchange.ExchangeWriter;
 import org.exbridge.exchange.SourcePage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,6 +38,7 @@ final class BindingSync {
   private final AdminAccounts accounts;
   private final ExchangeSources sources;
   private final CalendarStore store;
+  private final OutboundDelivery delivery;
   private final SyncSettings settings;
   private final SyncMetrics metrics;
   private final Clock clock;
@@ -46,9 +48,11 @@ final class BindingSync {
       AdminAccounts accounts,
       ExchangeSources sources,
       CalendarStore store,
+      OutboundDelivery delivery,
       SyncSettings settings,
       SyncMetrics metrics,
       Clock clock) {
+    this.delivery = delivery;
     this.bindings = bindings;
     this.accounts = accounts;
     this.sources = sources;
@@ -79,6 +83,11 @@ final class BindingSync {
       ExchangeSource source = sources.forAccount(binding.adminAccount(), connection);
       String mailbox = binding.exchangeAccount();
       long id = binding.id();
+      if (!phase.equals(SyncJobs.CALENDARS) && source instanceof ExchangeWriter writer) {
+        // Writes made through the calendar API go first: a round never reads an item before the
+        // write that changed it is recorded.
+        delivery.deliver(binding, writer, job.generation());
+      }
       int budget = settings.pagesPerStep();
       ReadAhead ahead = new ReadAhead();
       while (budget > 0 && !stopping.getAsBoolean()) {

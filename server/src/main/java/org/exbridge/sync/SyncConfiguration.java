@@ -52,10 +52,20 @@ class SyncConfiguration {
       AdminAccounts accounts,
       ExchangeSources sources,
       CalendarStore store,
+      org.exbridge.calendar.CalendarReads reads,
+      org.springframework.jdbc.core.simple.JdbcClient jdbc,
       SyncSettings settings,
       SyncMetrics metrics,
       Clock clock) {
-    return new BindingSync(bindings, accounts, sources, store, settings, metrics, clock);
+    return new BindingSync(
+        bindings,
+        accounts,
+        sources,
+        store,
+        new OutboundDelivery(jdbc, store, reads, metrics, clock),
+        settings,
+        metrics,
+        clock);
   }
 
   @Bean

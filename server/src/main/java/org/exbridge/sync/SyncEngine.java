@@ -70,6 +70,11 @@ public final class SyncEngine implements SmartLifecycle {
    * A worker came free: claim again now rather than at the next poll, so that the workers stay busy
    * when many jobs are due. Wake-ups while one is pending fold into it.
    */
+  /** Work was made due in this instance (a write through the calendar API): claim it now. */
+  public void nudge() {
+    wake();
+  }
+
   private void wake() {
     if (!stopping && wakeup.compareAndSet(false, true)) {
       try {

@@ -58,6 +58,16 @@ final class SyncMetrics {
     }
   }
 
+  /** A write delivered, failed or retried: {@code outcome} says which. */
+  void write(String outcome) {
+    registry.counter("exbridge.writes", "outcome", outcome).increment();
+  }
+
+  /** A field changed in both places: Exchange's value was kept. */
+  void conflict(String field) {
+    registry.counter("exbridge.writes.conflicts", "field", field).increment();
+  }
+
   void throttled(Duration delay) {
     throttled.record(delay);
   }

@@ -37,7 +37,7 @@ import org.exbridge.exchange.SourceProblem;
  * while Exchange says it left items out; full and incremental reads by SyncFolderItems; details by
  * GetItem in batches, several at once within the admin account's concurrency cap.
  */
-public final class EwsClient implements ExchangeSource {
+public final class EwsClient implements ExchangeSource, org.exbridge.exchange.ExchangeWriter {
   /**
    * Items per GetItem. Microsoft's guidance is small batches; exchangelib uses 100. 50 keeps a
    * reply of full calendar items around a megabyte while cutting round trips fivefold against 10.
@@ -455,6 +455,54 @@ public final class EwsClient implements ExchangeSource {
       out.addAll(items);
     }
     return out;
+  }
+
+  // --- writes ----------------------------------------------------------------------------------
+
+  private final EwsWriter writer = new EwsWriter(this);
+
+  @Override
+  public Written create(
+      String mailbox,
+      String calendarId,
+      org.exbridge.exchange.EventDraft draft,
+      String writeId,
+      boolean mayExist,
+      boolean notify) {
+    return writer.create(mailbox, calendarId, draft, writeId, mayExist, notify);
+  }
+
+  @Override
+  public Written update(
+      String mailbox,
+      ItemRef item,
+      String changeKey,
+      org.exbridge.exchange.EventDraft draft,
+      java.util.Set<org.exbridge.exchange.EventDraft.Field> fields,
+      boolean notify) {
+    return writer.update(mailbox, item, changeKey, draft, fields, notify);
+  }
+
+  @Override
+  public void delete(String mailbox, ItemRef item, boolean notify) {
+    writer.delete(mailbox, item, notify, true);
+  }
+
+  @Override
+  public SourceEvent read(String mailbox, String itemId) {
+    List<SourceProblem> problems = new ArrayList<>();
+    List<SourceEvent> found =
+        complete(mailbox, getItems(mailbox, List.of(itemId), false), problems);
+    if (found.isEmpty() && !problems.isEmpty()) {
+      throw new ExchangeException(
+          ExchangeException.Kind.RETRYABLE, "unreadable", problems.get(0).reason());
+    }
+    return found.isEmpty() ? null : found.get(0);
+  }
+
+  /** One operation for the writer: its response messages, or its failure classified. */
+  List<XmlNode> operation(String mailbox, String body, String name) {
+    return request(mailbox, body, name);
   }
 
   // --- one request -----------------------------------------------------------------------------

@@ -46,6 +46,10 @@ final class EwsErrors {
       kind = Kind.CURSOR_LOST;
     } else if (GONE.contains(code)) {
       kind = Kind.CALENDAR_GONE;
+    } else if ("ErrorIrresolvableConflict".equals(code)) {
+      kind = Kind.CONFLICT;
+    } else if ("ErrorItemNotFound".equals(code)) {
+      kind = Kind.ITEM_GONE;
     } else {
       kind = Kind.PERMANENT;
     }

@@ -43,7 +43,7 @@ import tools.jackson.databind.json.JsonMapper;
  * {@code calendars/{id}/events/delta}, each series completed from {@code /instances} (exceptions,
  * and deleted occurrences as the gaps, since v1.0 lists none).
  */
-public final class GraphClient implements ExchangeSource {
+public final class GraphClient implements ExchangeSource, org.exbridge.exchange.ExchangeWriter {
   static final int PAGE_SIZE = 100;
 
   /** Events per delta page: fewer, larger pages; Graph allows odata.maxpagesize well above this. */
@@ -562,6 +562,134 @@ public final class GraphClient implements ExchangeSource {
     return master.withExceptions(exceptions, deleted);
   }
 
+  // --- writes ----------------------------------------------------------------------------------
+
+  private GraphWriter writer() {
+    return new GraphWriter(this, json);
+  }
+
+  @Override
+  public Written create(
+      String mailbox,
+      String calendarId,
+      org.exbridge.exchange.EventDraft draft,
+      String writeId,
+      boolean mayExist,
+      boolean notify) {
+    return writer().create(mailbox, calendarId, draft, writeId);
+  }
+
+  @Override
+  public Written update(
+      String mailbox,
+      ItemRef item,
+      String changeKey,
+      org.exbridge.exchange.EventDraft draft,
+      Set<org.exbridge.exchange.EventDraft.Field> fields,
+      boolean notify) {
+    return writer().update(mailbox, item, changeKey, draft, fields);
+  }
+
+  @Override
+  public void delete(String mailbox, ItemRef item, boolean notify) {
+    writer().delete(mailbox, item);
+  }
+
+  @Override
+  public SourceEvent read(String mailbox, String itemId) {
+    JsonNode event;
+    try {
+      event = get(mailbox, user(mailbox) + "/events/" + enc(itemId), false);
+    } catch (ExchangeException e) {
+      if (e.kind() == ExchangeException.Kind.PERMANENT && "ErrorItemNotFound".equals(e.code())) {
+        return null;
+      }
+      throw e;
+    }
+    SourceEvent master = GraphEventReader.read(event);
+    return master.recurrence() == null ? master : completeSeriesFresh(mailbox, master);
+  }
+
+  String userUrl(String mailbox) {
+    return user(mailbox);
+  }
+
+  JsonNode getJson(String mailbox, String url) {
+    return get(mailbox, url, false);
+  }
+
+  /**
+   * One write: POST, PATCH or DELETE with a JSON body; the answer's JSON (null for none). 412 is a
+   * conflict and 404 an item that is gone; a rejected token is renewed once.
+   */
+  JsonNode write(String mailbox, String method, String url, JsonNode body, String ifMatch) {
+    Semaphore gate = perMailbox.computeIfAbsent(mailbox, m -> new Semaphore(PER_MAILBOX));
+    for (int attempt = 0; ; attempt++) {
+      ExchangeHttp.Answer response;
+      try {
+        gate.acquire();
+      } catch (InterruptedException e) {
+        throw ExchangeException.interrupted();
+      }
+      try {
+        HttpRequest.Builder request =
+            HttpRequest.newBuilder(URI.create(url))
+                .timeout(timeout)
+                .header("Authorization", "Bearer " + tokens.token())
+                .header("Accept", "application/json")
+                .header("Prefer", "outlook.timezone=\"UTC\", outlook.body-content-type=\"text\"")
+                .method(
+                    method,
+                    body == null
+                        ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofString(body.toString()));
+        if (body != null) {
+          request.header("Content-Type", "application/json");
+        }
+        if (ifMatch != null) {
+          request.header("If-Match", ifMatch);
+        }
+        response = http.send(request.build(), "Graph");
+      } catch (ExchangeException e) {
+        observer.request("graph", RequestObserver.outcome(e));
+        throw e;
+      } finally {
+        gate.release();
+      }
+      int status = response.status();
+      if (status >= 200 && status < 300) {
+        observer.request("graph", "ok");
+        return response.body() == null || response.body().length == 0 ? null : parse(response);
+      }
+      if (status == 401 && attempt == 0) {
+        tokens.forget();
+        continue;
+      }
+      JsonNode error = null;
+      try {
+        error = json.readTree(response.body()).path("error");
+      } catch (RuntimeException e) {
+        // not JSON: the status decides
+      }
+      String code = error == null ? null : error.path("code").asString(null);
+      String message = error == null ? null : error.path("message").asString(null);
+      ExchangeException failure =
+          status == 404
+              ? new ExchangeException(
+                  ExchangeException.Kind.ITEM_GONE,
+                  code == null ? "HTTP 404" : code,
+                  message == null ? "the event is not there" : message)
+              : GraphErrors.of(
+                  status,
+                  code,
+                  message,
+                  GraphErrors.retryAfter(response.header("Retry-After")),
+                  false);
+      observer.request("graph", RequestObserver.outcome(failure));
+      throw failure;
+    }
+  }
+
   private JsonNode getOrNull(String mailbox, String url) {
     try {
       return get(mailbox, url, true);
@@ -577,7 +705,7 @@ public final class GraphClient implements ExchangeSource {
     return graphUrl + "/v1.0/users/" + enc(mailbox);
   }
 
-  private static String enc(String s) {
+  static String enc(String s) {
     return URLEncoder.encode(s, StandardCharsets.UTF_8);
   }
 

@@ -15,6 +15,8 @@ final class GraphErrors {
     Kind kind;
     if (status == 429) {
       kind = Kind.THROTTLED;
+    } else if (status == 412 || "ErrorIrresolvableConflict".equals(code) && status == 409) {
+      kind = Kind.CONFLICT;
     } else if (status == 503 || status == 504) {
       kind = retryAfter != null ? Kind.THROTTLED : Kind.RETRYABLE;
     } else if (status >= 500) {

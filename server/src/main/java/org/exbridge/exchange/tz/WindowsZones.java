@@ -49,6 +49,33 @@ public final class WindowsZones {
     return Map.copyOf(map);
   }
 
+  private static final Map<String, String> WINDOWS_BY_ZONE = reverse();
+
+  private static Map<String, String> reverse() {
+    Map<String, String> byZone = new HashMap<>();
+    try (InputStream in = WindowsZones.class.getResourceAsStream("windows-zones.tsv");
+        BufferedReader reader =
+            new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+      String line;
+      while ((line = reader.readLine()) != null) {
+        if (!line.isBlank() && !line.startsWith("#")) {
+          String[] parts = line.split("\t");
+          byZone.putIfAbsent(parts[1], parts[0]);
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    byZone.put("UTC", "UTC");
+    byZone.put("Etc/UTC", "UTC");
+    return Map.copyOf(byZone);
+  }
+
+  /** The Windows id Exchange knows this zone by, if CLDR maps one to it. */
+  public static Optional<String> windowsId(ZoneId zone) {
+    return Optional.ofNullable(WINDOWS_BY_ZONE.get(zone.getId()));
+  }
+
   /** All mappings, Windows id (lower-case) to zone. */
   public static Map<String, ZoneId> table() {
     return BY_WINDOWS_ID;

@@ -1,0 +1,411 @@
+package org.exbridge.sync;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.lark.oapi.Client;
+import com.lark.oapi.core.request.RequestOptions;
+import com.lark.oapi.service.calendar.v4.model.CalendarEvent;
+import com.lark.oapi.service.calendar.v4.model.CreateCalendarEventReq;
+import com.lark.oapi.service.calendar.v4.model.CreateCalendarEventResp;
+import com.lark.oapi.service.calendar.v4.model.DeleteCalendarEventReq;
+import com.lark.oapi.service.calendar.v4.model.DeleteCalendarEventResp;
+import com.lark.oapi.service.calendar.v4.model.EventLocation;
+import com.lark.oapi.service.calendar.v4.model.Instance;
+import com.lark.oapi.service.calendar.v4.model.InstanceViewCalendarEventReq;
+import com.lark.oapi.service.calendar.v4.model.ListCalendarReq;
+import com.lark.oapi.service.calendar.v4.model.PatchCalendarEventReq;
+import com.lark.oapi.service.calendar.v4.model.PatchCalendarEventResp;
+import com.lark.oapi.service.calendar.v4.model.TimeInfo;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneId;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.exbridge.exchange.SimulatorFixture;
+import org.exbridge.simulator.Simulator;
+import org.exbridge.testing.Database;
+import org.exbridge.testing.ExbridgeServer;
+import org.exbridge.testing.Http;
+import org.exbridge.testing.Operator;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Two-way through the official SDK, both protocols, H2 and PostgreSQL: events created, changed and
+ * deleted through the calendar API reach the simulator's mailbox once, with their zones and
+ * patterns, without echo, and edits on both sides are merged by the documented rule.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class TwoWayIT {
+  private static final String EWS = "twoway-ews@exchange.test";
+  private static final String GRAPH = "twoway-graph@exchange.test";
+  private Simulator sim;
+  private SimulatorFixture fx;
+  private final Map<Database, Side> sides = new EnumMap<>(Database.class);
+
+  private record Side(
+      ExbridgeServer server,
+      Client sdk,
+      RequestOptions asEws,
+      RequestOptions asGraph,
+      RequestOptions asBob,
+      String ewsCalendar,
+      String graphCalendar) {}
+
+  @BeforeAll
+  void start() throws Exception {
+    sim = Simulator.start(0);
+    fx = new SimulatorFixture(sim);
+    for (Database db : Database.values()) {
+      for (String mailbox : List.of(EWS, GRAPH)) {
+        fx.control(
+            "POST",
+            "/_sim/mailboxes",
+            Http.JSON.writeValueAsString(
+                Map.of(
+                    "address",
+                    db.name().toLowerCase() + "-" + mailbox,
+                    "name",
+                    "Two Way",
+                    "calendars",
+                    List.of(Map.of("name", "Calendar", "events", List.of())))));
+      }
+      Path data = Files.createTempDirectory("exbridge-twoway");
+      ExbridgeServer server =
+          ExbridgeServer.start(
+              db.fresh(data),
+              data,
+              null,
+              Map.of(
+                  "exbridge.sync.poll-interval", "50ms",
+                  "exbridge.sync.interval", "1s",
+                  "exbridge.rate-limit.method-per-second", "100000",
+                  "exbridge.rate-limit.method-per-minute", "1000000",
+                  "exbridge.rate-limit.app-per-second", "100000"));
+      Operator operator = new Operator(server.baseUrl());
+      Operator.Staffed acme = operator.staffedTenant("acme", "ews_user", "graph_user", "bob");
+      operator.simulatorEwsAccount("acme", "admin@exchange.test", sim.baseUrl(), "basic");
+      operator.simulatorGraphAccount("acme", "graph@exchange.test", sim.baseUrl());
+      String a =
+          operator.bind(acme.bossToken(), "admin@exchange.test", mailbox(db, "ews"), "ews_user");
+      String b =
+          operator.bind(
+              acme.bossToken(), "graph@exchange.test", mailbox(db, "graph"), "graph_user");
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .until(
+              () ->
+                  operator.status(acme.bossToken(), a).equals("done")
+                      && operator.status(acme.bossToken(), b).equals("done"));
+      Client sdk =
+          Client.newBuilder(acme.app().appId(), acme.app().appSecret())
+              .openBaseUrl(server.baseUrl())
+              .build();
+      RequestOptions ews = as(operator, acme, "ews_user");
+      RequestOptions graph = as(operator, acme, "graph_user");
+      sides.put(
+          db,
+          new Side(
+              server,
+              sdk,
+              ews,
+              graph,
+              as(operator, acme, "bob"),
+              calendarOf(sdk, ews),
+              calendarOf(sdk, graph)));
+    }
+  }
+
+  @AfterAll
+  void stop() {
+    sides.values().forEach(s -> s.server().close());
+    sim.close();
+  }
+
+  private static String mailbox(Database db, String protocol) {
+    return db.name().toLowerCase() + "-" + (protocol.equals("ews") ? EWS : GRAPH);
+  }
+
+  private static RequestOptions as(Operator operator, Operator.Staffed acme, String user) {
+    return RequestOptions.newBuilder()
+        .userAccessToken(operator.userToken("acme", user, acme.app().appId()))
+        .build();
+  }
+
+  private static String calendarOf(Client sdk, RequestOptions as) throws Exception {
+    return sdk.calendar()
+        .calendar()
+        .list(ListCalendarReq.newBuilder().build(), as)
+        .getData()
+        .getCalendarList()[0]
+        .getCalendarId();
+  }
+
+  private RequestOptions user(Side s, String protocol) {
+    return protocol.equals("ews") ? s.asEws() : s.asGraph();
+  }
+
+  private String calendar(Side s, String protocol) {
+    return protocol.equals("ews") ? s.ewsCalendar() : s.graphCalendar();
+  }
+
+  /** The simulator's truth for the mailbox: its events by subject. */
+  private List<JsonNode> truth(Database db, String protocol, String subjectPrefix) {
+    List<JsonNode> out = new ArrayList<>();
+    for (JsonNode e :
+        fx.control("GET", "/_sim/mailboxes/" + mailbox(db, protocol) + "/events", null)) {
+      if (e.path("subject").asString("").startsWith(subjectPrefix)) {
+        out.add(e);
+      }
+    }
+    return out;
+  }
+
+  private int writeRequests(String protocol) {
+    JsonNode ops = fx.control("GET", "/_sim/requests", null).path("by_operation");
+    int n = 0;
+    for (String op :
+        protocol.equals("ews")
+            ? List.of("ews:CreateItem", "ews:UpdateItem", "ews:DeleteItem")
+            : List.of("graph:create", "graph:update", "graph:delete", "graph:cancel")) {
+      n += ops.path(op).asInt(0);
+    }
+    return n;
+  }
+
+  private static TimeInfo at(Instant t, String zone) {
+    return TimeInfo.newBuilder()
+        .timestamp(Long.toString(t.getEpochSecond()))
+        .timezone(zone)
+        .build();
+  }
+
+  private CreateCalendarEventResp create(Side s, String protocol, CalendarEvent event, String key)
+      throws Exception {
+    CreateCalendarEventReq.Builder req =
+        CreateCalendarEventReq.newBuilder().calendarId(calendar(s, protocol)).calendarEvent(event);
+    if (key != null) {
+      req.idempotencyKey(key);
+    }
+    return s.sdk().calendar().calendarEvent().create(req.build(), user(s, protocol));
+  }
+
+  private PatchCalendarEventResp patch(Side s, String protocol, String eventId, CalendarEvent event)
+      throws Exception {
+    return s.sdk()
+        .calendar()
+        .calendarEvent()
+        .patch(
+            PatchCalendarEventReq.newBuilder()
+                .calendarId(calendar(s, protocol))
+                .eventId(eventId)
+                .calendarEvent(event)
+                .build(),
+            user(s, protocol));
+  }
+
+  @ParameterizedTest(name = "{0} {1}")
+  @CsvSource({"H2, ews", "H2, graph", "POSTGRES, ews", "POSTGRES, graph"})
+  void singlesSeriesAndInstancesReachExchangeOnceInTheirZoneWithoutEcho(
+      Database db, String protocol) throws Exception {
+    Side s = sides.get(db);
+    String tag = "Single " + UUID.randomUUID().toString().substring(0, 6);
+    Instant start = Instant.now().plus(2, ChronoUnit.DAYS).truncatedTo(ChronoUnit.HOURS);
+    CalendarEvent single =
+        CalendarEvent.newBuilder()
+            .summary(tag)
+            .description("made in Feishu")
+            .startTime(at(start, "Asia/Shanghai"))
+            .endTime(at(start.plusSeconds(3600), "Asia/Shanghai"))
+            .location(EventLocation.newBuilder().name("Room 1").build())
+            .build();
+    String key = UUID.randomUUID().toString();
+    CreateCalendarEventResp created = create(s, protocol, single, key);
+    assertThat(created.success()).as(created.getMsg()).isTrue();
+    String eventId = created.getData().getEvent().getEventId();
+    // The same idempotency key answers the same event.
+    CreateCalendarEventResp again = create(s, protocol, single, key);
+    assertThat(again.getData().getEvent().getEventId()).isEqualTo(eventId);
+    await().atMost(Duration.ofSeconds(10)).until(() -> truth(db, protocol, tag).size() == 1);
+    JsonNode item = truth(db, protocol, tag).get(0);
+    assertThat(item.path("time_zone").asString()).isEqualTo("Asia/Shanghai");
+    assertThat(item.path("start").asString())
+        .isEqualTo(LocalDateTime.ofInstant(start, ZoneId.of("Asia/Shanghai")).toString());
+    assertThat(item.path("location").asString()).isEqualTo("Room 1");
+    assertThat(item.path("body").asString()).isEqualTo("made in Feishu");
+
+    // Moved by an hour and renamed.
+    PatchCalendarEventResp moved =
+        patch(
+            s,
+            protocol,
+            eventId,
+            CalendarEvent.newBuilder()
+                .summary(tag + " moved")
+                .startTime(at(start.plusSeconds(3600), "Asia/Shanghai"))
+                .endTime(at(start.plusSeconds(7200), "Asia/Shanghai"))
+                .build());
+    assertThat(moved.success()).as(moved.getMsg()).isTrue();
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> truth(db, protocol, tag + " moved").size() == 1);
+    assertThat(truth(db, protocol, tag + " moved").get(0).path("start").asString())
+        .isEqualTo(
+            LocalDateTime.ofInstant(start.plusSeconds(3600), ZoneId.of("Asia/Shanghai"))
+                .toString());
+    assertThat(truth(db, protocol, tag)).hasSize(1);
+
+    // A series in Berlin time: weekly on Monday and Wednesday, six times.
+    String series = "Series " + UUID.randomUUID().toString().substring(0, 6);
+    Instant monday =
+        LocalDateTime.of(2027, 3, 22, 9, 0).atZone(ZoneId.of("Europe/Berlin")).toInstant();
+    CreateCalendarEventResp made =
+        create(
+            s,
+            protocol,
+            CalendarEvent.newBuilder()
+                .summary(series)
+                .startTime(at(monday, "Europe/Berlin"))
+                .endTime(at(monday.plusSeconds(1800), "Europe/Berlin"))
+                .recurrence("FREQ=WEEKLY;BYDAY=MO,WE;COUNT=6")
+                .build(),
+            null);
+    assertThat(made.success()).as(made.getMsg()).isTrue();
+    String seriesId = made.getData().getEvent().getEventId();
+    await().atMost(Duration.ofSeconds(10)).until(() -> truth(db, protocol, series).size() == 1);
+    JsonNode r = truth(db, protocol, series).get(0).path("recurrence");
+    assertThat(r.path("type").asString()).isEqualTo("weekly");
+    assertThat(r.path("count").asInt()).isEqualTo(6);
+    assertThat(r.path("days_of_week").toString()).isEqualTo("[\"monday\",\"wednesday\"]");
+    assertThat(truth(db, protocol, series).get(0).path("time_zone").asString())
+        .isEqualTo("Europe/Berlin");
+    // Wait until the series is stored as Exchange holds it (no write pending), then edit instances.
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(
+            () ->
+                s.server()
+                        .jdbc()
+                        .sql("select count(*) from outbound_write where state = 'pending'")
+                        .query(Integer.class)
+                        .single()
+                    == 0);
+    Instance[] instances =
+        s.sdk()
+            .calendar()
+            .calendarEvent()
+            .instanceView(
+                InstanceViewCalendarEventReq.newBuilder()
+                    .calendarId(calendar(s, protocol))
+                    .startTime(Long.toString(monday.getEpochSecond() - 60))
+                    .endTime(Long.toString(monday.plus(30, ChronoUnit.DAYS).getEpochSecond()))
+                    .build(),
+                user(s, protocol))
+            .getData()
+            .getItems();
+    assertThat(instances).hasSize(6);
+    PatchCalendarEventResp one =
+        patch(
+            s,
+            protocol,
+            instances[1].getEventId(),
+            CalendarEvent.newBuilder()
+                .summary(series + " (one)")
+                .startTime(at(monday.plus(2, ChronoUnit.DAYS).plusSeconds(3600), "Europe/Berlin"))
+                .endTime(at(monday.plus(2, ChronoUnit.DAYS).plusSeconds(5400), "Europe/Berlin"))
+                .build());
+    assertThat(one.success()).as(one.getMsg()).isTrue();
+    DeleteCalendarEventResp gone =
+        s.sdk()
+            .calendar()
+            .calendarEvent()
+            .delete(
+                DeleteCalendarEventReq.newBuilder()
+                    .calendarId(calendar(s, protocol))
+                    .eventId(instances[2].getEventId())
+                    .build(),
+                user(s, protocol));
+    assertThat(gone.success()).as(gone.getMsg()).isTrue();
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(
+            () -> {
+              JsonNode t = truth(db, protocol, series).get(0);
+              return t.path("exceptions").size() == 1 && t.path("deleted_occurrences").size() == 1;
+            });
+    JsonNode t = truth(db, protocol, series).get(0);
+    assertThat(t.path("exceptions").get(0).path("subject").asString()).isEqualTo(series + " (one)");
+    assertThat(t.path("exceptions").get(0).path("start").asString()).isEqualTo("2027-03-24T10:00");
+    assertThat(t.path("deleted_occurrences").get(0).asString()).isEqualTo("2027-03-29T09:00");
+
+    // Deleting the single removes it from the mailbox.
+    DeleteCalendarEventResp deleted =
+        s.sdk()
+            .calendar()
+            .calendarEvent()
+            .delete(
+                DeleteCalendarEventReq.newBuilder()
+                    .calendarId(calendar(s, protocol))
+                    .eventId(eventId)
+                    .build(),
+                user(s, protocol));
+    assertThat(deleted.success()).as(deleted.getMsg()).isTrue();
+    await().atMost(Duration.ofSeconds(10)).until(() -> truth(db, protocol, tag).isEmpty());
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(
+            () ->
+                s.server()
+                        .jdbc()
+                        .sql("select count(*) from outbound_write where state = 'pending'")
+                        .query(Integer.class)
+                        .single()
+                    == 0);
+
+    // No echo: rounds that read these writes back write nothing and change nothing.
+    int writes = writeRequests(protocol);
+    long changeSeq =
+        s.server()
+            .jdbc()
+            .sql("select max(change_seq) from synced_event")
+            .query(Long.class)
+            .single();
+    int rounds = rounds(protocol, db);
+    await().atMost(Duration.ofSeconds(15)).until(() -> rounds(protocol, db) >= rounds + 2);
+    assertThat(writeRequests(protocol)).isEqualTo(writes);
+    assertThat(
+            s.server()
+                .jdbc()
+                .sql("select max(change_seq) from synced_event")
+                .query(Long.class)
+                .single())
+        .isEqualTo(changeSeq);
+    assertThat(fx.control("GET", "/_sim/mailboxes/" + mailbox(db, protocol) + "/messages", null))
+        .isEmpty();
+  }
+
+  /** Incremental reads of the mailbox so far (SyncFolderItems, or Graph delta pages). */
+  private int rounds(String protocol, Database db) {
+    int n = 0;
+    for (JsonNode e : fx.control("GET", "/_sim/requests?entries=true", null).path("entries")) {
+      if (mailbox(db, protocol).equals(e.path("mailbox").asString())
+          && (e.path("operation").asString().equals("SyncFolderItems")
+              || e.path("operation").asString().endsWith("delta"))) {
+        n++;
+      }
+    }
+    return n;
+  }
+}
