@@ -392,8 +392,288 @@ class TwoWayIT {
                 .query(Long.class)
                 .single())
         .isEqualTo(changeSeq);
-    assertThat(fx.control("GET", "/_sim/mailboxes/" + mailbox(db, protocol) + "/messages", null))
-        .isEmpty();
+    // Appointments without attendees send nothing.
+    for (JsonNode m :
+        fx.control("GET", "/_sim/mailboxes/" + mailbox(db, protocol) + "/messages", null)) {
+      assertThat(m.path("subject").asString()).doesNotStartWith(tag).doesNotStartWith(series);
+    }
+  }
+
+  private int outbound(Side s) {
+    return s.server()
+        .jdbc()
+        .sql("select count(*) from outbound_write")
+        .query(Integer.class)
+        .single();
+  }
+
+  private void settled(Side s) {
+    await()
+        .atMost(Duration.ofSeconds(15))
+        .until(
+            () ->
+                s.server()
+                        .jdbc()
+                        .sql("select count(*) from outbound_write where state = 'pending'")
+                        .query(Integer.class)
+                        .single()
+                    == 0);
+  }
+
+  private String createOne(Side s, Database db, String protocol, String tag) throws Exception {
+    Instant start = Instant.now().plus(3, ChronoUnit.DAYS).truncatedTo(ChronoUnit.HOURS);
+    CreateCalendarEventResp created =
+        create(
+            s,
+            protocol,
+            CalendarEvent.newBuilder()
+                .summary(tag)
+                .startTime(at(start, "Europe/Paris"))
+                .endTime(at(start.plusSeconds(1800), "Europe/Paris"))
+                .build(),
+            null);
+    assertThat(created.success()).as(created.getMsg()).isTrue();
+    return created.getData().getEvent().getEventId();
+  }
+
+  @ParameterizedTest(name = "{0} {1}")
+  @CsvSource({"H2, ews", "H2, graph", "POSTGRES, ews", "POSTGRES, graph"})
+  void anAnswerLostAfterExchangeCreatedTheItemThenARetryLeavesOneItem(Database db, String protocol)
+      throws Exception {
+    Side s = sides.get(db);
+    String tag = "Lost " + UUID.randomUUID().toString().substring(0, 6);
+    fx.fault(
+        Http.JSON.writeValueAsString(
+            Map.of(
+                "mailbox",
+                mailbox(db, protocol),
+                "protocol",
+                protocol,
+                "operation",
+                protocol.equals("ews") ? "CreateItem" : "create",
+                "kind",
+                "lost_response",
+                "times",
+                1)));
+    try {
+      createOne(s, db, protocol, tag);
+      settled(s);
+    } finally {
+      fx.clearFaults();
+    }
+    assertThat(truth(db, protocol, tag)).hasSize(1);
+    assertThat(
+            s.server()
+                .jdbc()
+                .sql("select count(*) from synced_event where summary = ? and deleted = false")
+                .param(tag)
+                .query(Integer.class)
+                .single())
+        .isEqualTo(1);
+  }
+
+  @ParameterizedTest(name = "{0} {1}")
+  @CsvSource({"H2, ews", "H2, graph", "POSTGRES, ews", "POSTGRES, graph"})
+  void editsOnBothSidesMergeFieldByFieldAndTheSameFieldKeepsExchangesValue(
+      Database db, String protocol) throws Exception {
+    Side s = sides.get(db);
+    String tag = "Both " + UUID.randomUUID().toString().substring(0, 6);
+    String eventId = createOne(s, db, protocol, tag);
+    settled(s);
+    String itemId = truth(db, protocol, tag).get(0).path("id").asString();
+    String path = "/_sim/mailboxes/" + mailbox(db, protocol) + "/events/" + itemId;
+    String throttle =
+        Http.JSON.writeValueAsString(
+            Map.of(
+                "mailbox",
+                mailbox(db, protocol),
+                "protocol",
+                protocol,
+                "operation",
+                protocol.equals("ews") ? "UpdateItem" : "update",
+                "kind",
+                "throttle",
+                "backoff_ms",
+                3000,
+                "times",
+                1));
+    // Different fields: the location in Feishu, the subject in Outlook, while the write waits.
+    fx.fault(throttle);
+    assertThat(
+            patch(
+                    s,
+                    protocol,
+                    eventId,
+                    CalendarEvent.newBuilder()
+                        .location(EventLocation.newBuilder().name("From Feishu").build())
+                        .build())
+                .success())
+        .isTrue();
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .until(
+            () ->
+                fx.control("GET", "/_sim/requests", null)
+                        .path("by_operation")
+                        .path(protocol.equals("ews") ? "ews:UpdateItem" : "graph:update")
+                        .asInt(0)
+                    > 0);
+    fx.control("PATCH", path, "{\"subject\":\"" + tag + " from Outlook\"}");
+    settled(s);
+    JsonNode t = truth(db, protocol, tag).get(0);
+    assertThat(t.path("subject").asString()).isEqualTo(tag + " from Outlook");
+    assertThat(t.path("location").asString()).isEqualTo("From Feishu");
+    // The same field on both sides: Exchange's value stays, and the conflict is recorded.
+    fx.clearFaults();
+    fx.fault(throttle);
+    int before = writeRequests(protocol);
+    assertThat(
+            patch(s, protocol, eventId, CalendarEvent.newBuilder().summary(tag + " Feishu").build())
+                .success())
+        .isTrue();
+    await().atMost(Duration.ofSeconds(5)).until(() -> writeRequests(protocol) > before);
+    fx.control("PATCH", path, "{\"subject\":\"" + tag + " Outlook again\"}");
+    settled(s);
+    fx.clearFaults();
+    assertThat(truth(db, protocol, tag).get(0).path("subject").asString())
+        .isEqualTo(tag + " Outlook again");
+    assertThat(
+            s.server()
+                .jdbc()
+                .sql("select conflicts from outbound_write order by id desc limit 1")
+                .query(String.class)
+                .single())
+        .isEqualTo("summary");
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(
+            () ->
+                s.server()
+                    .jdbc()
+                    .sql("select summary from synced_event where event_id = ?")
+                    .param(eventId)
+                    .query(String.class)
+                    .single()
+                    .equals(tag + " Outlook again"));
+  }
+
+  @ParameterizedTest(name = "{0} {1}")
+  @CsvSource({"H2, ews", "POSTGRES, graph"})
+  void anotherUserAndWhatExchangeCannotHoldAreRefusedWithNothingWritten(
+      Database db, String protocol) throws Exception {
+    Side s = sides.get(db);
+    String tag = "Mine " + UUID.randomUUID().toString().substring(0, 6);
+    String eventId = createOne(s, db, protocol, tag);
+    settled(s);
+    int writes = outbound(s);
+    PatchCalendarEventResp bob =
+        s.sdk()
+            .calendar()
+            .calendarEvent()
+            .patch(
+                PatchCalendarEventReq.newBuilder()
+                    .calendarId(calendar(s, protocol))
+                    .eventId(eventId)
+                    .calendarEvent(CalendarEvent.newBuilder().summary("bob was here").build())
+                    .build(),
+                s.asBob());
+    assertThat(bob.getCode()).isEqualTo(191002);
+    Instant start = Instant.now().plus(5, ChronoUnit.DAYS);
+    CreateCalendarEventResp odd =
+        create(
+            s,
+            protocol,
+            CalendarEvent.newBuilder()
+                .summary(tag + " odd")
+                .startTime(at(start, "UTC"))
+                .endTime(at(start.plusSeconds(600), "UTC"))
+                .recurrence("FREQ=MONTHLY;BYDAY=MO,TU;BYSETPOS=2")
+                .build(),
+            null);
+    assertThat(odd.getCode()).isEqualTo(190002);
+    assertThat(odd.getMsg()).contains("recurrence");
+    PatchCalendarEventResp backwards =
+        patch(
+            s,
+            protocol,
+            eventId,
+            CalendarEvent.newBuilder()
+                .startTime(at(start, "UTC"))
+                .endTime(at(start.minusSeconds(600), "UTC"))
+                .build());
+    assertThat(backwards.getCode()).isEqualTo(190002);
+    assertThat(outbound(s)).isEqualTo(writes);
+    assertThat(truth(db, protocol, tag).get(0).path("subject").asString()).isEqualTo(tag);
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource({"H2", "POSTGRES"})
+  void aMeetingTheUserOrganisesMailsItsAttendeesOnlyWhenAskedAndNeverFromARound(Database db)
+      throws Exception {
+    Side s = sides.get(db);
+    String mailbox = mailbox(db, "ews");
+    String tag = "Meeting " + UUID.randomUUID().toString().substring(0, 6);
+    LocalDateTime start = LocalDateTime.now().plusDays(4).withNano(0).withSecond(0);
+    fx.control(
+        "POST",
+        "/_sim/mailboxes/" + mailbox + "/events",
+        Http.JSON.writeValueAsString(
+            Map.of(
+                "subject", tag,
+                "time_zone", "UTC",
+                "start", start.toString(),
+                "end", start.plusHours(1).toString(),
+                "organizer", Map.of("name", "Two Way", "email", mailbox),
+                "attendees",
+                    List.of(
+                        Map.of("name", "A", "email", "a@example.test"),
+                        Map.of("name", "B", "email", "b@example.test")))));
+    await()
+        .atMost(Duration.ofSeconds(15))
+        .until(
+            () ->
+                s.server()
+                        .jdbc()
+                        .sql("select count(*) from synced_event where summary = ?")
+                        .param(tag)
+                        .query(Integer.class)
+                        .single()
+                    == 1);
+    String eventId =
+        s.server()
+            .jdbc()
+            .sql("select event_id from synced_event where summary = ?")
+            .param(tag)
+            .query(String.class)
+            .single();
+    String messages = "/_sim/mailboxes/" + mailbox + "/messages";
+    fx.control("DELETE", messages, null);
+    assertThat(
+            patch(
+                    s,
+                    "ews",
+                    eventId,
+                    CalendarEvent.newBuilder()
+                        .summary(tag + " quiet")
+                        .needNotification(false)
+                        .build())
+                .success())
+        .isTrue();
+    settled(s);
+    assertThat(fx.control("GET", messages, null)).isEmpty();
+    assertThat(
+            patch(s, "ews", eventId, CalendarEvent.newBuilder().summary(tag + " told").build())
+                .success())
+        .isTrue();
+    settled(s);
+    JsonNode sent = fx.control("GET", messages, null);
+    assertThat(sent).hasSize(1);
+    assertThat(sent.get(0).path("kind").asString()).isEqualTo("update");
+    assertThat(sent.get(0).path("to").toString())
+        .isEqualTo("[\"a@example.test\",\"b@example.test\"]");
+    int rounds = rounds("ews", db);
+    await().atMost(Duration.ofSeconds(15)).until(() -> rounds("ews", db) >= rounds + 2);
+    assertThat(fx.control("GET", messages, null)).hasSize(1);
   }
 
   /** Incremental reads of the mailbox so far (SyncFolderItems, or Graph delta pages). */
