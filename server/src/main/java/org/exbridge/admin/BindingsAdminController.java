@@ -27,8 +27,14 @@ final class BindingsAdminController {
   private final Bindings bindings;
   private final SyncControl sync;
   private final ItemProblems problems;
+  private final org.exbridge.calendar.CalendarEdits edits;
 
-  BindingsAdminController(Bindings bindings, SyncControl sync, ItemProblems problems) {
+  BindingsAdminController(
+      Bindings bindings,
+      SyncControl sync,
+      ItemProblems problems,
+      org.exbridge.calendar.CalendarEdits edits) {
+    this.edits = edits;
     this.bindings = bindings;
     this.sync = sync;
     this.problems = problems;
@@ -64,7 +70,8 @@ final class BindingsAdminController {
       String lastErrorCode,
       String lastErrorMessage,
       int itemProblemCount,
-      List<ItemProblems.Seen> itemProblems) {}
+      List<ItemProblems.Seen> itemProblems,
+      org.exbridge.calendar.CalendarEdits.Writes writes) {}
 
   @GetMapping(path = "/admin/api/v1/bindings/**", produces = MediaType.APPLICATION_JSON_VALUE)
   ProgressView progress(HttpServletRequest request) {
@@ -87,7 +94,8 @@ final class BindingsAdminController {
         p.lastErrorCode(),
         p.lastError(),
         problems.count(b.id()),
-        problems.latest(b.id(), 50));
+        problems.latest(b.id(), 50),
+        edits.writes(b.id(), 50));
   }
 
   @PostMapping(path = "/admin/api/v1/bindings/**", produces = MediaType.APPLICATION_JSON_VALUE)

@@ -290,6 +290,65 @@ public class CalendarEdits {
         calendar, master.id(), UUID.randomUUID().toString(), "delete", key, Map.of(), notify, now);
   }
 
+  // --- for the operator ------------------------------------------------------------------------
+
+  /** One write as the operator sees it. */
+  public record WriteSeen(
+      long id,
+      String eventId,
+      String op,
+      String occurrence,
+      String state,
+      int attempts,
+      String lastError,
+      String conflicts,
+      Instant createdAt,
+      Instant deliveredAt) {}
+
+  /** Writes of a binding by state, fields that went to Exchange's value, and the latest writes. */
+  public record Writes(
+      int pending, int delivered, int failed, int conflicts, List<WriteSeen> latest) {}
+
+  public Writes writes(long bindingId, int latest) {
+    Map<String, Integer> byState = new LinkedHashMap<>();
+    jdbc.sql("select state, count(*) n from outbound_write where binding_id = ? group by state")
+        .param(bindingId)
+        .query((rs, n) -> byState.put(rs.getString("state"), rs.getInt("n")))
+        .list();
+    int conflicts =
+        jdbc.sql(
+                "select count(*) from outbound_write where binding_id = ? and conflicts is not null")
+            .param(bindingId)
+            .query(Integer.class)
+            .single();
+    List<WriteSeen> recent =
+        jdbc.sql(
+                "select w.id, e.event_id, w.op, w.occurrence, w.state, w.attempts, w.last_error, w.conflicts,"
+                    + " w.created_at, w.delivered_at from outbound_write w left join synced_event e on e.id ="
+                    + " w.event_pk where w.binding_id = ? order by w.id desc limit ?")
+            .params(bindingId, latest)
+            .query(
+                (rs, n) ->
+                    new WriteSeen(
+                        rs.getLong("id"),
+                        rs.getString("event_id"),
+                        rs.getString("op"),
+                        rs.getString("occurrence"),
+                        rs.getString("state"),
+                        rs.getInt("attempts"),
+                        rs.getString("last_error"),
+                        rs.getString("conflicts"),
+                        Times.instant(rs, "created_at"),
+                        Times.instant(rs, "delivered_at")))
+            .list();
+    return new Writes(
+        byState.getOrDefault("pending", 0),
+        byState.getOrDefault("delivered", 0),
+        byState.getOrDefault("failed", 0),
+        conflicts,
+        recent);
+  }
+
   // --- what an id names ------------------------------------------------------------------------
 
   /** A row (single, series or exception), or an unmodified instance of {@code master}. */

@@ -282,4 +282,58 @@ class EwsJavaApiAgainstSimulatorIT {
     assertThat(everything.getStart()).isNotNull();
     assertThat(everything.getIsAllDayEvent()).isNotNull();
   }
+
+  @Test
+  void anAppointmentItCreatesUpdatesAndDeletesIsTheSimulatorsAndAStaleChangeKeyConflicts()
+      throws Exception {
+    Appointment a = new Appointment(service);
+    a.setSubject("made by ews-java-api");
+    a.setBody(
+        microsoft.exchange.webservices.data.property.complex.MessageBody.getMessageBodyFromText(
+            "hello"));
+    Date start = Date.from(Instant.parse("2027-02-01T09:00:00Z"));
+    a.setStart(start);
+    a.setEnd(Date.from(Instant.parse("2027-02-01T10:00:00Z")));
+    a.setLocation("Room 9");
+    a.save(
+        new microsoft.exchange.webservices.data.property.complex.FolderId(
+            WellKnownFolderName.Calendar),
+        microsoft.exchange.webservices.data.core.enumeration.service.SendInvitationsMode
+            .SendToNone);
+    Appointment loaded = Appointment.bind(service, a.getId());
+    assertThat(loaded.getSubject()).isEqualTo("made by ews-java-api");
+    assertThat(loaded.getLocation()).isEqualTo("Room 9");
+    assertThat(loaded.getStart().toInstant()).isEqualTo(start.toInstant());
+    String staleKey = loaded.getId().getChangeKey();
+
+    loaded.setSubject("changed by ews-java-api");
+    loaded.update(
+        microsoft.exchange.webservices.data.core.enumeration.service.ConflictResolutionMode
+            .AlwaysOverwrite,
+        microsoft.exchange.webservices.data.core.enumeration.service
+            .SendInvitationsOrCancellationsMode.SendToNone);
+    Appointment again = Appointment.bind(service, a.getId());
+    assertThat(again.getSubject()).isEqualTo("changed by ews-java-api");
+    assertThat(again.getId().getChangeKey()).isNotEqualTo(staleKey);
+
+    // An update based on the old change key, with NeverOverwrite, is refused as Exchange does.
+    Appointment stale = Appointment.bind(service, a.getId());
+    stale.getId().setChangeKey(staleKey);
+    stale.setSubject("stale");
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () ->
+                stale.update(
+                    microsoft.exchange.webservices.data.core.enumeration.service
+                        .ConflictResolutionMode.NeverOverwrite,
+                    microsoft.exchange.webservices.data.core.enumeration.service
+                        .SendInvitationsOrCancellationsMode.SendToNone))
+        .hasMessageContaining("out of date");
+
+    again.delete(
+        microsoft.exchange.webservices.data.core.enumeration.service.DeleteMode.MoveToDeletedItems,
+        microsoft.exchange.webservices.data.core.enumeration.service.SendCancellationsMode
+            .SendToNone);
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> Appointment.bind(service, a.getId()))
+        .isInstanceOf(Exception.class);
+  }
 }
