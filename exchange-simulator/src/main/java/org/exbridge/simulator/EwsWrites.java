@@ -76,14 +76,11 @@ final class EwsWrites {
           throw new Refused(
               "ErrorFolderNotFound", "The specified folder could not be found in the store.");
         }
-        if (!calendar.canEdit) {
-          throw new Refused(
-              "ErrorAccessDenied", "Access is denied. Check credentials and try again.");
-        }
+        writable(calendar);
         SimEvent e = new SimEvent(mailbox.nextNumber());
         e.organizerName = mailbox.displayName;
         e.organizerEmail = mailbox.address;
-        Fields f = Fields.of(item, timeZoneContext(op));
+        Fields f = Fields.of(item);
         f.applyTo(e, null);
         if (e.start == null || e.end == null || e.end.isBefore(e.start)) {
           throw new Refused(
@@ -145,10 +142,7 @@ final class EwsWrites {
           throw new Refused(
               "ErrorItemNotFound", "The specified object was not found in the store.");
         }
-        if (!t.calendar().canEdit) {
-          throw new Refused(
-              "ErrorAccessDenied", "Access is denied. Check credentials and try again.");
-        }
+        writable(t.calendar());
         String sentKey = id.getAttribute("ChangeKey");
         if (resolution.equals("NeverOverwrite")
             && !sentKey.isEmpty()
@@ -176,7 +170,7 @@ final class EwsWrites {
                 throw new Refused(
                     "ErrorInvalidRequest", "SetItemField needs a CalendarItem with the value");
               }
-              Fields.of(value, timeZoneContext(op)).applyTo(changed, t.originalStart());
+              Fields.of(value).applyTo(changed, t.originalStart());
             }
             case "DeleteItemField" -> Fields.delete(changed, field, t.originalStart());
             default ->
@@ -251,10 +245,7 @@ final class EwsWrites {
           throw new Refused(
               "ErrorItemNotFound", "The specified object was not found in the store.");
         }
-        if (!t.calendar().canEdit) {
-          throw new Refused(
-              "ErrorAccessDenied", "Access is denied. Check credentials and try again.");
-        }
+        writable(t.calendar());
         SimEvent e = t.event();
         if (t.occurrence()) {
           SimEvent changed = e.copyAs(e.number);
@@ -278,20 +269,24 @@ final class EwsWrites {
     return close(x, "DeleteItem");
   }
 
+  private static void writable(SimMailbox.SimCalendar calendar) {
+    if (!calendar.canEdit) {
+      throw new Refused("ErrorAccessDenied", "Access is denied. Check credentials and try again.");
+    }
+  }
+
   // --- fields ----------------------------------------------------------------------------------
 
   /** The values a CalendarItem element carries, read in any order. */
   static final class Fields {
     private final Element item;
-    private final ZoneId context;
 
-    private Fields(Element item, ZoneId context) {
+    private Fields(Element item) {
       this.item = item;
-      this.context = context;
     }
 
-    static Fields of(Element item, ZoneId context) {
-      return new Fields(item, context);
+    static Fields of(Element item) {
+      return new Fields(item);
     }
 
     /** Applies every field present to the series or single, or to one occurrence of it. */
@@ -489,10 +484,6 @@ final class EwsWrites {
       }
     }
     return LocalDateTime.ofInstant(at, zone);
-  }
-
-  private static ZoneId timeZoneContext(Element op) {
-    return ZoneId.of("UTC");
   }
 
   private static ZoneId zoneOf(Element definition) {

@@ -30,11 +30,13 @@ import tools.jackson.databind.node.ObjectNode;
 @Service
 public class CalendarEdits {
   private static final JsonMapper JSON = JsonMapper.builder().build();
-  private static final String EVENT_COLUMNS =
-      "id, event_id, exchange_id, master_exchange_id, kind, summary, description, location, all_day, start_ts, end_ts,"
-          + " start_date, end_date, timezone, recurrence, original_start_ts, original_start_date, free_busy, visibility,"
-          + " status, organizer_name, organizer_email, attendees, reminder_minutes, meeting_url, deleted_occurrences,"
-          + " deleted, change_seq, created_at";
+  private static final String EVENT_COLUMNS = CalendarReads.EVENT_COLUMNS;
+
+  /**
+   * The generation a row made here is seen in: any, so that no sweep of a full read removes it
+   * before its write has reached Exchange (the read-back then sets the real one).
+   */
+  private static final int SEEN_BY_EVERY_READ = Integer.MAX_VALUE;
 
   private final JdbcClient jdbc;
   private final Clock clock;
@@ -95,36 +97,20 @@ public class CalendarEdits {
             .query(String.class)
             .single();
     Instant now = clock.instant();
+    List<Object> params = new java.util.ArrayList<>();
+    params.addAll(List.of(calendar.id(), eventId, "exbridge:" + writeId));
+    params.add(v.recurrence() == null ? "SINGLE" : "MASTER");
+    params.addAll(v.columns());
+    params.addAll(List.of(mailbox, mailbox, SEEN_BY_EVERY_READ, Times.sql(now), Times.sql(now)));
+    params.add(clientKey);
     jdbc.sql(
-            "insert into synced_event (calendar_pk, event_id, exchange_id, kind, summary, description, location,"
-                + " all_day, start_ts, end_ts, start_date, end_date, timezone, recurrence, free_busy, visibility,"
-                + " status, organizer_name, organizer_email, attendees, reminder_minutes, deleted_occurrences,"
-                + " seen_generation, deleted, change_seq, created_at, updated_at, write_pending, client_key)"
-                + " values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'confirmed', ?, ?, '[]', ?, '[]',"
-                + " 2147483647, false, nextval('calendar_change_seq'), ?, ?, true, ?)")
-        .params(
-            calendar.id(),
-            eventId,
-            "exbridge:" + writeId,
-            v.recurrence() == null ? "SINGLE" : "MASTER",
-            v.summary(),
-            v.description(),
-            v.location(),
-            v.allDay(),
-            v.startTs(),
-            v.endTs(),
-            v.startDate(),
-            v.endDate(),
-            v.timezone(),
-            v.recurrence(),
-            v.freeBusy(),
-            v.visibility(),
-            mailbox,
-            mailbox,
-            v.reminderMinutes(),
-            Times.sql(now),
-            Times.sql(now),
-            clientKey)
+            "insert into synced_event (calendar_pk, event_id, exchange_id, kind, "
+                + EventValues.COLUMNS
+                + ", status, organizer_name, organizer_email, attendees, deleted_occurrences, seen_generation,"
+                + " deleted, change_seq, created_at, updated_at, write_pending, client_key) values (?, ?, ?, ?, "
+                + "?, ".repeat(13)
+                + "'confirmed', ?, ?, '[]', '[]', ?, false, nextval('calendar_change_seq'), ?, ?, true, ?)")
+        .params(params)
         .update();
     long pk = pk(calendar, eventId);
     Map<String, String> to = v.fields();
@@ -188,40 +174,35 @@ public class CalendarEdits {
     String base = master.eventId().substring(0, master.eventId().lastIndexOf('_'));
     String exceptionEventId = base + "_" + occurrenceSeconds(t.occurrenceKey());
     boolean allDay = master.allDay();
-    jdbc.sql(
-            "insert into synced_event (calendar_pk, event_id, exchange_id, master_exchange_id, kind, summary,"
-                + " description, location, all_day, start_ts, end_ts, start_date, end_date, timezone,"
-                + " original_start_ts, original_start_date, free_busy, visibility, status, organizer_name,"
-                + " organizer_email, attendees, reminder_minutes, meeting_url, deleted_occurrences, seen_generation,"
-                + " deleted, change_seq, created_at, updated_at) values (?, ?, ?, ?, 'EXCEPTION', ?, ?, ?, ?, ?, ?,"
-                + " ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '[]', 2147483647, false,"
-                + " nextval('calendar_change_seq'), ?, ?)")
-        .params(
+    List<Object> params = new java.util.ArrayList<>();
+    params.addAll(
+        List.of(
             calendar.id(),
             exceptionEventId,
             master.exchangeId() + "#" + t.occurrenceKey(),
-            master.exchangeId(),
-            after.summary(),
-            after.description(),
-            after.location(),
-            after.allDay(),
-            after.startTs(),
-            after.endTs(),
-            after.startDate(),
-            after.endDate(),
-            after.timezone(),
+            master.exchangeId()));
+    params.addAll(after.columns());
+    params.addAll(
+        java.util.Arrays.asList(
             allDay ? null : Long.parseLong(t.occurrenceKey()),
             allDay ? t.occurrenceKey() : null,
-            after.freeBusy(),
-            after.visibility(),
             master.status(),
             master.organizerName(),
             master.organizerEmail(),
             master.attendees(),
-            after.reminderMinutes(),
             master.meetingUrl(),
+            SEEN_BY_EVERY_READ,
             Times.sql(now),
-            Times.sql(now))
+            Times.sql(now)));
+    jdbc.sql(
+            "insert into synced_event (calendar_pk, event_id, exchange_id, master_exchange_id, kind, "
+                + EventValues.COLUMNS
+                + ", original_start_ts, original_start_date, status, organizer_name, organizer_email,"
+                + " attendees, meeting_url, deleted_occurrences, seen_generation, deleted, change_seq,"
+                + " created_at, updated_at) values (?, ?, ?, ?, 'EXCEPTION', "
+                + "?, ".repeat(13)
+                + "?, ?, ?, ?, ?, ?, ?, '[]', ?, false, nextval('calendar_change_seq'), ?, ?)")
+        .params(params)
         .update();
     markPending(master.id());
     outbound(
@@ -417,7 +398,7 @@ public class CalendarEdits {
                 + EVENT_COLUMNS
                 + " from synced_event where calendar_pk = ? and event_id = ? for update")
         .params(calendar.id(), eventId)
-        .query(CalendarEdits::event)
+        .query(CalendarReads::event)
         .optional();
   }
 
@@ -427,7 +408,7 @@ public class CalendarEdits {
                 + EVENT_COLUMNS
                 + " from synced_event where calendar_pk = ? and exchange_id = ? and deleted = false for update")
         .params(calendar.id(), masterExchangeId)
-        .query(CalendarEdits::event)
+        .query(CalendarReads::event)
         .optional()
         .orElse(null);
   }
@@ -565,26 +546,14 @@ public class CalendarEdits {
   // --- writes ----------------------------------------------------------------------------------
 
   private void write(long pk, EventValues v, Instant now) {
+    List<Object> params = new java.util.ArrayList<>(v.columns());
+    params.add(Times.sql(now));
+    params.add(pk);
     jdbc.sql(
-            "update synced_event set summary = ?, description = ?, location = ?, all_day = ?, start_ts = ?, end_ts = ?,"
-                + " start_date = ?, end_date = ?, timezone = ?, recurrence = ?, free_busy = ?, visibility = ?,"
-                + " reminder_minutes = ?, change_seq = nextval('calendar_change_seq'), updated_at = ? where id = ?")
-        .params(
-            v.summary(),
-            v.description(),
-            v.location(),
-            v.allDay(),
-            v.startTs(),
-            v.endTs(),
-            v.startDate(),
-            v.endDate(),
-            v.timezone(),
-            v.recurrence(),
-            v.freeBusy(),
-            v.visibility(),
-            v.reminderMinutes(),
-            Times.sql(now),
-            pk)
+            "update synced_event set "
+                + EventValues.COLUMNS.replace(",", " = ?,")
+                + " = ?, change_seq = nextval('calendar_change_seq'), updated_at = ? where id = ?")
+        .params(params)
         .update();
   }
 
@@ -642,38 +611,5 @@ public class CalendarEdits {
     if (!calendar.writable()) {
       throw new ReadOnly();
     }
-  }
-
-  private static StoredEvent event(java.sql.ResultSet rs, int row) throws java.sql.SQLException {
-    return new StoredEvent(
-        rs.getLong("id"),
-        rs.getString("event_id"),
-        rs.getString("exchange_id"),
-        rs.getString("master_exchange_id"),
-        rs.getString("kind"),
-        rs.getString("summary"),
-        rs.getString("description"),
-        rs.getString("location"),
-        rs.getBoolean("all_day"),
-        (Long) rs.getObject("start_ts", Long.class),
-        (Long) rs.getObject("end_ts", Long.class),
-        rs.getString("start_date"),
-        rs.getString("end_date"),
-        rs.getString("timezone"),
-        rs.getString("recurrence"),
-        (Long) rs.getObject("original_start_ts", Long.class),
-        rs.getString("original_start_date"),
-        rs.getString("free_busy"),
-        rs.getString("visibility"),
-        rs.getString("status"),
-        rs.getString("organizer_name"),
-        rs.getString("organizer_email"),
-        rs.getString("attendees"),
-        (Integer) rs.getObject("reminder_minutes", Integer.class),
-        rs.getString("meeting_url"),
-        rs.getString("deleted_occurrences"),
-        rs.getBoolean("deleted"),
-        rs.getLong("change_seq"),
-        Times.instant(rs, "created_at"));
   }
 }

@@ -14,7 +14,7 @@ import org.springframework.stereotype.Repository;
  */
 @Repository
 public class CalendarReads {
-  private static final String EVENT_COLUMNS =
+  static final String EVENT_COLUMNS =
       "id, event_id, exchange_id, master_exchange_id, kind, summary, description, location, all_day, start_ts, end_ts,"
           + " start_date, end_date, timezone, recurrence, original_start_ts, original_start_date, free_busy, visibility,"
           + " status, organizer_name, organizer_email, attendees, reminder_minutes, meeting_url, deleted_occurrences,"
@@ -143,7 +143,7 @@ public class CalendarReads {
         .list();
   }
 
-  private static StoredEvent event(ResultSet rs, int row) throws SQLException {
+  static StoredEvent event(ResultSet rs, int row) throws SQLException {
     return new StoredEvent(
         rs.getLong("id"),
         rs.getString("event_id"),

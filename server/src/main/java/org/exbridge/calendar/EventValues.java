@@ -33,6 +33,29 @@ public record EventValues(
   public static final String REMINDER = "reminder";
   public static final String RECURRENCE = "recurrence";
 
+  /** The store's columns for these fields, in the order of {@link #columns()}. */
+  static final String COLUMNS =
+      "summary, description, location, all_day, start_ts, end_ts, start_date, end_date, timezone,"
+          + " recurrence, free_busy, visibility, reminder_minutes";
+
+  /** The values for {@link #COLUMNS}, in order (nulls kept). */
+  java.util.List<Object> columns() {
+    return java.util.Arrays.asList(
+        summary,
+        description,
+        location,
+        allDay,
+        startTs,
+        endTs,
+        startDate,
+        endDate,
+        timezone,
+        recurrence,
+        freeBusy,
+        visibility,
+        reminderMinutes);
+  }
+
   static EventValues of(StoredEvent e) {
     return new EventValues(
         e.summary(),

@@ -34,4 +34,7 @@ public interface ExchangeSource {
    * no longer accepts raises {@link ExchangeException.Kind#CURSOR_LOST}.
    */
   SourcePage changes(String mailbox, String calendarId, String cursor);
+
+  /** Writes to the same organisation through the same profile (two-way). */
+  ExchangeWriter writer();
 }

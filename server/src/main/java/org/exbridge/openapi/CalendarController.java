@@ -198,6 +198,11 @@ final class CalendarController {
   }
 
   private StoredCalendar owned(Caller caller, String calendarId) {
+    return owned(reads, caller, calendarId);
+  }
+
+  /** The caller's own calendar: unknown 191000, another user's 191002. */
+  static StoredCalendar owned(CalendarReads reads, Caller caller, String calendarId) {
     CalendarReads.Owned owned =
         reads
             .owned(calendarId)

@@ -161,15 +161,7 @@ final class CalendarWriteController {
   }
 
   private StoredCalendar owned(Caller caller, String calendarId) {
-    CalendarReads.Owned owned =
-        reads
-            .owned(calendarId)
-            .orElseThrow(() -> OpenApiException.of(ErrorCode.CALENDAR_NOT_FOUND));
-    if (!owned.tenantKey().equals(caller.tenantKey())
-        || !owned.userId().equals(caller.user().userId())) {
-      throw OpenApiException.of(ErrorCode.NO_CALENDAR_ACCESS);
-    }
-    return owned.calendar();
+    return CalendarController.owned(reads, caller, calendarId);
   }
 
   private static JsonNode object(JsonNode body) {

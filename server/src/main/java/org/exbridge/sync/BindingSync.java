@@ -20,7 +20,6 @@ import org.exbridge.calendar.StoredCalendar;
 import org.exbridge.exchange.ExchangeException;
 import org.exbridge.exchange.ExchangeSource;
 import org.exbridge.exchange.ExchangeSources;
-import org.exbridge.exchange.ExchangeWriter;
 import org.exbridge.exchange.SourcePage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -83,10 +82,10 @@ final class BindingSync {
       ExchangeSource source = sources.forAccount(binding.adminAccount(), connection);
       String mailbox = binding.exchangeAccount();
       long id = binding.id();
-      if (!phase.equals(SyncJobs.CALENDARS) && source instanceof ExchangeWriter writer) {
+      if (!phase.equals(SyncJobs.CALENDARS)) {
         // Writes made through the calendar API go first: a round never reads an item before the
         // write that changed it is recorded.
-        delivery.deliver(binding, writer, job.generation());
+        delivery.deliver(binding, source.writer(), job.generation());
       }
       int budget = settings.pagesPerStep();
       ReadAhead ahead = new ReadAhead();

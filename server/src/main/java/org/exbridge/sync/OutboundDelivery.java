@@ -88,22 +88,33 @@ final class OutboundDelivery {
       if (pending.isEmpty()) {
         return settled;
       }
+      Map<Long, StoredCalendar> calendars = new java.util.HashMap<>();
+      store.calendars(binding.id()).forEach(c -> calendars.put(c.id(), c));
       for (Write w : pending) {
-        if (!stillPending(w.id())) {
+        if (!claim(w)) {
           continue;
         }
-        deliverOne(binding, writer, w, generation);
+        deliverOne(binding, writer, w, calendars.get(w.calendarPk()), generation);
         settled++;
       }
     }
   }
 
-  private void deliverOne(Binding binding, ExchangeWriter writer, Write w, int generation) {
-    StoredCalendar calendar =
-        store.calendars(binding.id()).stream()
-            .filter(c -> c.id() == w.calendarPk())
-            .findFirst()
-            .orElse(null);
+  /**
+   * Marks the write as sent (perhaps again) if it is still pending: a write the API dropped
+   * meanwhile (the delete of an event not yet created) is then never sent.
+   */
+  private boolean claim(Write w) {
+    return jdbc.sql(
+                "update outbound_write set sent_at = coalesce(sent_at, ?), updated_at = ? where id = ?"
+                    + " and state = 'pending'")
+            .params(Times.sql(clock.instant()), Times.sql(clock.instant()), w.id())
+            .update()
+        > 0;
+  }
+
+  private void deliverOne(
+      Binding binding, ExchangeWriter writer, Write w, StoredCalendar calendar, int generation) {
     StoredEvent row = reads.row(w.eventPk()).orElse(null);
     if (calendar == null || row == null) {
       settle(w, "dropped", "the calendar or event is no longer stored", null);
@@ -139,18 +150,12 @@ final class OutboundDelivery {
   /** Sends the write; returns the item to read back, or null when the item is gone. */
   private String deliver(
       String mailbox, StoredCalendar calendar, StoredEvent row, ExchangeWriter writer, Write w) {
-    String[] state = state(row.id());
-    String exchangeId = state[0];
+    String exchangeId = row.exchangeId();
     switch (w.op()) {
       case "create" -> {
         if (!exchangeId.startsWith("exbridge:")) {
           settle(w, "delivered", null, null);
           return exchangeId;
-        }
-        if (!w.sent()) {
-          jdbc.sql("update outbound_write set sent_at = ?, updated_at = ? where id = ?")
-              .params(Times.sql(clock.instant()), Times.sql(clock.instant()), w.id())
-              .update();
         }
         ExchangeWriter.Written written =
             writer.create(
@@ -167,7 +172,10 @@ final class OutboundDelivery {
       }
       case "delete" -> {
         try {
-          writer.delete(mailbox, ref(row, w, exchangeId), w.send());
+          writer.delete(
+              mailbox,
+              ref(row, w, exchangeId, w.occurrence() == null ? null : exception(w, exchangeId)),
+              w.send());
         } catch (ExchangeException e) {
           if (e.kind() != ExchangeException.Kind.ITEM_GONE) {
             throw e;
@@ -178,7 +186,7 @@ final class OutboundDelivery {
         return w.occurrence() == null ? null : exchangeId;
       }
       default -> {
-        update(mailbox, row, writer, w, exchangeId, state[1]);
+        update(mailbox, row, writer, w, exchangeId);
         metrics.write("delivered");
         return exchangeId;
       }
@@ -190,12 +198,7 @@ final class OutboundDelivery {
    * always) Exchange's version is read and only what Exchange did not change is written.
    */
   private void update(
-      String mailbox,
-      StoredEvent master,
-      ExchangeWriter writer,
-      Write w,
-      String exchangeId,
-      String changeKey) {
+      String mailbox, StoredEvent master, ExchangeWriter writer, Write w, String exchangeId) {
     Map<String, String[]> changes = new LinkedHashMap<>();
     w.fields()
         .properties()
@@ -207,17 +210,19 @@ final class OutboundDelivery {
                       f.getValue().path("from").asString(null),
                       f.getValue().path("to").asString(null)
                     }));
-    StoredEvent source = master;
-    if (w.occurrence() != null) {
-      source = exceptionRow(w.calendarPk(), exchangeId + "#" + w.occurrence());
-      if (source == null) {
-        source = master;
-      }
-    }
+    OwnException own = w.occurrence() == null ? null : exception(w, exchangeId);
+    StoredEvent source = own == null ? master : reads.row(own.pk()).orElse(master);
     EventDraft draft = ExchangeValues.draft(source);
-    ExchangeWriter.ItemRef ref = ref(master, w, exchangeId);
+    ExchangeWriter.ItemRef ref = ref(master, w, exchangeId, own);
     List<String> conflicts = new ArrayList<>();
-    String basis = w.occurrence() == null ? changeKey : null;
+    String basis =
+        w.occurrence() == null
+            ? jdbc.sql("select change_key from synced_event where id = ?")
+                .param(master.id())
+                .query(String.class)
+                .optional()
+                .orElse(null)
+            : null;
     if (w.occurrence() != null || basis == null) {
       // No change key to rely on: compare with what Exchange holds now.
       SourceEvent current = writer.read(mailbox, exchangeId);
@@ -297,7 +302,7 @@ final class OutboundDelivery {
       ExchangeWriter writer,
       Write w,
       int generation) {
-    String exchangeId = state(row.id())[0];
+    String exchangeId = reads.row(row.id()).map(StoredEvent::exchangeId).orElse(row.exchangeId());
     SourceEvent now = null;
     if (!exchangeId.startsWith("exbridge:")) {
       try {
@@ -310,28 +315,26 @@ final class OutboundDelivery {
     store.refresh(calendar, row.id(), now, generation, w.id());
   }
 
-  private ExchangeWriter.ItemRef ref(StoredEvent master, Write w, String exchangeId) {
+  /** An occurrence's exception row, if it has one, with its own Exchange id (may be null). */
+  private record OwnException(long pk, String itemId) {}
+
+  private OwnException exception(Write w, String exchangeId) {
+    return jdbc.sql(
+            "select id, item_id from synced_event where calendar_pk = ? and exchange_id = ?")
+        .params(w.calendarPk(), exchangeId + "#" + w.occurrence())
+        .query((rs, n) -> new OwnException(rs.getLong("id"), rs.getString("item_id")))
+        .optional()
+        .orElse(null);
+  }
+
+  private static ExchangeWriter.ItemRef ref(
+      StoredEvent master, Write w, String exchangeId, OwnException own) {
     if (w.occurrence() == null) {
       return ExchangeWriter.ItemRef.of(exchangeId);
     }
-    String own =
-        jdbc.sql("select item_id from synced_event where calendar_pk = ? and exchange_id = ?")
-            .params(w.calendarPk(), exchangeId + "#" + w.occurrence())
-            .query(String.class)
-            .optional()
-            .orElse(null);
     return new ExchangeWriter.ItemRef(
-        exchangeId, ExchangeValues.occurrence(master, w.occurrence(), own));
-  }
-
-  private StoredEvent exceptionRow(long calendarPk, String exchangeId) {
-    Long pk =
-        jdbc.sql("select id from synced_event where calendar_pk = ? and exchange_id = ?")
-            .params(calendarPk, exchangeId)
-            .query(Long.class)
-            .optional()
-            .orElse(null);
-    return pk == null ? null : reads.row(pk).orElse(null);
+        exchangeId,
+        ExchangeValues.occurrence(master, w.occurrence(), own == null ? null : own.itemId()));
   }
 
   /** The created item's id on its row; a row the sync stored for it meanwhile gives way. */
@@ -348,13 +351,6 @@ final class OutboundDelivery {
           .params(itemId, row.id())
           .update();
     }
-  }
-
-  private String[] state(long pk) {
-    return jdbc.sql("select exchange_id, change_key from synced_event where id = ?")
-        .param(pk)
-        .query((rs, n) -> new String[] {rs.getString(1), rs.getString(2)})
-        .single();
   }
 
   /** Account-wide refusals stop the binding as a sync would; the writes wait for it. */
@@ -392,14 +388,6 @@ final class OutboundDelivery {
                     rs.getBoolean("notify"),
                     rs.getTimestamp("sent_at") != null))
         .list();
-  }
-
-  private boolean stillPending(long id) {
-    return jdbc.sql("select count(*) from outbound_write where id = ? and state = 'pending'")
-            .param(id)
-            .query(Integer.class)
-            .single()
-        > 0;
   }
 
   private void attempt(Write w, ExchangeException e) {

@@ -37,7 +37,7 @@ import org.exbridge.exchange.SourceProblem;
  * while Exchange says it left items out; full and incremental reads by SyncFolderItems; details by
  * GetItem in batches, several at once within the admin account's concurrency cap.
  */
-public final class EwsClient implements ExchangeSource, org.exbridge.exchange.ExchangeWriter {
+public final class EwsClient implements ExchangeSource {
   /**
    * Items per GetItem. Microsoft's guidance is small batches; exchangelib uses 100. 50 keeps a
    * reply of full calendar items around a megabyte while cutting round trips fivefold against 10.
@@ -462,34 +462,12 @@ public final class EwsClient implements ExchangeSource, org.exbridge.exchange.Ex
   private final EwsWriter writer = new EwsWriter(this);
 
   @Override
-  public Written create(
-      String mailbox,
-      String calendarId,
-      org.exbridge.exchange.EventDraft draft,
-      String writeId,
-      boolean mayExist,
-      boolean notify) {
-    return writer.create(mailbox, calendarId, draft, writeId, mayExist, notify);
+  public org.exbridge.exchange.ExchangeWriter writer() {
+    return writer;
   }
 
-  @Override
-  public Written update(
-      String mailbox,
-      ItemRef item,
-      String changeKey,
-      org.exbridge.exchange.EventDraft draft,
-      java.util.Set<org.exbridge.exchange.EventDraft.Field> fields,
-      boolean notify) {
-    return writer.update(mailbox, item, changeKey, draft, fields, notify);
-  }
-
-  @Override
-  public void delete(String mailbox, ItemRef item, boolean notify) {
-    writer.delete(mailbox, item, notify, true);
-  }
-
-  @Override
-  public SourceEvent read(String mailbox, String itemId) {
+  /** The whole single or series, or null if it is gone (for the writer's read-back). */
+  SourceEvent readItem(String mailbox, String itemId) {
     List<SourceProblem> problems = new ArrayList<>();
     List<SourceEvent> found =
         complete(mailbox, getItems(mailbox, List.of(itemId), false), problems);

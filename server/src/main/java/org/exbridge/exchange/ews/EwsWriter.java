@@ -27,7 +27,7 @@ import org.exbridge.exchange.tz.WindowsZones;
  * property, looked up before creating again), UpdateItem with NeverOverwrite on the change key the
  * edit was based on, DeleteItem; start and end always with their zone's definition.
  */
-final class EwsWriter {
+final class EwsWriter implements ExchangeWriter {
   /** The named property (PublicStrings) that carries exbridge's write id on items it created. */
   static final String WRITE_ID_PROPERTY = "exbridge-write-id";
 
@@ -42,7 +42,8 @@ final class EwsWriter {
     this.client = client;
   }
 
-  ExchangeWriter.Written create(
+  @Override
+  public ExchangeWriter.Written create(
       String mailbox,
       String calendarId,
       EventDraft draft,
@@ -93,7 +94,8 @@ final class EwsWriter {
     return written(message);
   }
 
-  ExchangeWriter.Written update(
+  @Override
+  public ExchangeWriter.Written update(
       String mailbox,
       ExchangeWriter.ItemRef ref,
       String changeKey,
@@ -180,8 +182,10 @@ final class EwsWriter {
     return written(message);
   }
 
-  void delete(String mailbox, ExchangeWriter.ItemRef ref, boolean notify, boolean meeting) {
-    String send = notify && meeting ? "SendToAllAndSaveCopy" : "SendToNone";
+  @Override
+  public void delete(String mailbox, ExchangeWriter.ItemRef ref, boolean notify) {
+    // Exchange mails only a meeting's attendees, and only for a meeting the mailbox organises.
+    String send = notify ? "SendToAllAndSaveCopy" : "SendToNone";
     String body =
         "<m:DeleteItem DeleteType=\"MoveToDeletedItems\" SendMeetingCancellations=\""
             + send
@@ -189,6 +193,11 @@ final class EwsWriter {
             + itemId(ref, null)
             + "</m:ItemIds></m:DeleteItem>";
     client.operation(mailbox, body, "DeleteItem");
+  }
+
+  @Override
+  public SourceEvent read(String mailbox, String itemId) {
+    return client.readItem(mailbox, itemId);
   }
 
   /** The item this mailbox's calendar holds with exbridge's write id, or null. */

@@ -43,7 +43,7 @@ import tools.jackson.databind.json.JsonMapper;
  * {@code calendars/{id}/events/delta}, each series completed from {@code /instances} (exceptions,
  * and deleted occurrences as the gaps, since v1.0 lists none).
  */
-public final class GraphClient implements ExchangeSource, org.exbridge.exchange.ExchangeWriter {
+public final class GraphClient implements ExchangeSource {
   static final int PAGE_SIZE = 100;
 
   /** Events per delta page: fewer, larger pages; Graph allows odata.maxpagesize well above this. */
@@ -86,6 +86,7 @@ public final class GraphClient implements ExchangeSource, org.exbridge.exchange.
   private final SeriesCache series;
   private final Clock clock;
   private final RequestObserver observer;
+  private final GraphWriter writer;
 
   public GraphClient(
       ExchangeHttp http,
@@ -115,6 +116,7 @@ public final class GraphClient implements ExchangeSource, org.exbridge.exchange.
     this.timeout = timeout;
     this.series = new SeriesCache();
     this.clock = clock;
+    this.writer = new GraphWriter(this, json);
   }
 
   @Override
@@ -564,39 +566,13 @@ public final class GraphClient implements ExchangeSource, org.exbridge.exchange.
 
   // --- writes ----------------------------------------------------------------------------------
 
-  private GraphWriter writer() {
-    return new GraphWriter(this, json);
+  @Override
+  public org.exbridge.exchange.ExchangeWriter writer() {
+    return writer;
   }
 
-  @Override
-  public Written create(
-      String mailbox,
-      String calendarId,
-      org.exbridge.exchange.EventDraft draft,
-      String writeId,
-      boolean mayExist,
-      boolean notify) {
-    return writer().create(mailbox, calendarId, draft, writeId);
-  }
-
-  @Override
-  public Written update(
-      String mailbox,
-      ItemRef item,
-      String changeKey,
-      org.exbridge.exchange.EventDraft draft,
-      Set<org.exbridge.exchange.EventDraft.Field> fields,
-      boolean notify) {
-    return writer().update(mailbox, item, changeKey, draft, fields);
-  }
-
-  @Override
-  public void delete(String mailbox, ItemRef item, boolean notify) {
-    writer().delete(mailbox, item);
-  }
-
-  @Override
-  public SourceEvent read(String mailbox, String itemId) {
+  /** The whole single or series (deleted occurrences found), or null if it is gone. */
+  SourceEvent readItem(String mailbox, String itemId) {
     JsonNode event;
     try {
       event = get(mailbox, user(mailbox) + "/events/" + enc(itemId), false);
@@ -665,26 +641,7 @@ public final class GraphClient implements ExchangeSource, org.exbridge.exchange.
         tokens.forget();
         continue;
       }
-      JsonNode error = null;
-      try {
-        error = json.readTree(response.body()).path("error");
-      } catch (RuntimeException e) {
-        // not JSON: the status decides
-      }
-      String code = error == null ? null : error.path("code").asString(null);
-      String message = error == null ? null : error.path("message").asString(null);
-      ExchangeException failure =
-          status == 404
-              ? new ExchangeException(
-                  ExchangeException.Kind.ITEM_GONE,
-                  code == null ? "HTTP 404" : code,
-                  message == null ? "the event is not there" : message)
-              : GraphErrors.of(
-                  status,
-                  code,
-                  message,
-                  GraphErrors.retryAfter(response.header("Retry-After")),
-                  false);
+      ExchangeException failure = failure(response, false, true);
       observer.request("graph", RequestObserver.outcome(failure));
       throw failure;
     }
@@ -760,19 +717,36 @@ public final class GraphClient implements ExchangeSource, org.exbridge.exchange.
         tokens.forget();
         continue;
       }
-      JsonNode error = null;
-      try {
-        error = json.readTree(response.body()).path("error");
-      } catch (RuntimeException e) {
-        // not JSON: the status decides
-      }
-      throw GraphErrors.of(
-          response.status(),
-          error == null ? null : error.path("code").asString(null),
-          error == null ? null : error.path("message").asString(null),
-          GraphErrors.retryAfter(response.header("Retry-After")),
-          calendarScoped);
+      throw failure(response, calendarScoped, false);
     }
+  }
+
+  /**
+   * A failed answer, classified by its status and Graph's error code; for a write, 404 is an item
+   * that is gone.
+   */
+  private ExchangeException failure(
+      ExchangeHttp.Answer response, boolean calendarScoped, boolean write) {
+    JsonNode error = null;
+    try {
+      error = json.readTree(response.body()).path("error");
+    } catch (RuntimeException e) {
+      // not JSON: the status decides
+    }
+    String code = error == null ? null : error.path("code").asString(null);
+    String message = error == null ? null : error.path("message").asString(null);
+    if (write && response.status() == 404) {
+      return new ExchangeException(
+          ExchangeException.Kind.ITEM_GONE,
+          code == null ? "HTTP 404" : code,
+          message == null ? "the event is not there" : message);
+    }
+    return GraphErrors.of(
+        response.status(),
+        code,
+        message,
+        GraphErrors.retryAfter(response.header("Retry-After")),
+        calendarScoped);
   }
 
   /** A 200 answer's JSON object; anything else is a classified failure that says what came. */

@@ -25,7 +25,7 @@ import tools.jackson.databind.node.ObjectNode;
  * never creates a second event for a retried POST), PATCH and DELETE with {@code If-Match} on the
  * change key the edit was based on (412 on a stale one), times in the event's own zone.
  */
-final class GraphWriter {
+final class GraphWriter implements ExchangeWriter {
   private static final DateTimeFormatter LOCAL =
       DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss");
 
@@ -37,8 +37,18 @@ final class GraphWriter {
     this.json = json;
   }
 
-  ExchangeWriter.Written create(
-      String mailbox, String calendarId, EventDraft draft, String writeId) {
+  /**
+   * Graph refuses to create a second event for a POST with a {@code transactionId} it has seen, so
+   * a retry needs no lookup first ({@code mayExist}); it mails attendees whatever is asked.
+   */
+  @Override
+  public ExchangeWriter.Written create(
+      String mailbox,
+      String calendarId,
+      EventDraft draft,
+      String writeId,
+      boolean mayExist,
+      boolean notify) {
     ObjectNode body = json.createObjectNode();
     for (Field f : Field.values()) {
       put(body, f, draft);
@@ -54,12 +64,14 @@ final class GraphWriter {
     return written(created);
   }
 
-  ExchangeWriter.Written update(
+  @Override
+  public ExchangeWriter.Written update(
       String mailbox,
       ExchangeWriter.ItemRef ref,
       String changeKey,
       EventDraft draft,
-      Set<Field> fields) {
+      Set<Field> fields,
+      boolean notify) {
     ObjectNode body = json.createObjectNode();
     boolean occurrence = ref.occurrence() != null;
     for (Field f : fields) {
@@ -81,10 +93,16 @@ final class GraphWriter {
     return written(changed);
   }
 
-  void delete(String mailbox, ExchangeWriter.ItemRef ref) {
+  @Override
+  public void delete(String mailbox, ExchangeWriter.ItemRef ref, boolean notify) {
     String id = ref.occurrence() != null ? occurrenceId(mailbox, ref) : ref.itemId();
     client.write(
         mailbox, "DELETE", client.userUrl(mailbox) + "/events/" + GraphClient.enc(id), null, null);
+  }
+
+  @Override
+  public SourceEvent read(String mailbox, String itemId) {
+    return client.readItem(mailbox, itemId);
   }
 
   /** An occurrence's own id: the exception's when known, else found among the instances. */

@@ -9,7 +9,9 @@ import java.nio.charset.StandardCharsets;
 import java.time.DateTimeException;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -24,51 +26,48 @@ public final class WindowsZones {
   /** UTC as a named zone, so it reads "UTC" rather than "Z" wherever a zone is shown. */
   public static final ZoneId UTC = ZoneId.of("UTC");
 
-  private static final Map<String, ZoneId> BY_WINDOWS_ID = load();
+  private static final List<String[]> ROWS = rows();
+  private static final Map<String, ZoneId> BY_WINDOWS_ID = byWindowsId();
+  private static final Map<String, String> WINDOWS_BY_ZONE = byZone();
   private static final Pattern LEGACY_OFFSET =
       Pattern.compile("\\((?:UTC|GMT)\\s*([+-])(\\d{1,2}):(\\d{2})\\)");
 
   private WindowsZones() {}
 
-  private static Map<String, ZoneId> load() {
-    Map<String, ZoneId> map = new HashMap<>();
-    try (InputStream in = WindowsZones.class.getResourceAsStream("windows-zones.tsv");
-        BufferedReader reader =
-            new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
-      String line;
-      while ((line = reader.readLine()) != null) {
-        if (line.isBlank() || line.startsWith("#")) {
-          continue;
-        }
-        String[] parts = line.split("\t");
-        map.put(parts[0].toLowerCase(Locale.ROOT), ZoneId.of(parts[1]));
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    return Map.copyOf(map);
-  }
-
-  private static final Map<String, String> WINDOWS_BY_ZONE = reverse();
-
-  private static Map<String, String> reverse() {
-    Map<String, String> byZone = new HashMap<>();
+  /** The table's rows: Windows id, IANA zone. */
+  private static List<String[]> rows() {
+    List<String[]> rows = new ArrayList<>();
     try (InputStream in = WindowsZones.class.getResourceAsStream("windows-zones.tsv");
         BufferedReader reader =
             new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
       String line;
       while ((line = reader.readLine()) != null) {
         if (!line.isBlank() && !line.startsWith("#")) {
-          String[] parts = line.split("\t");
-          byZone.putIfAbsent(parts[1], parts[0]);
+          rows.add(line.split("\t"));
         }
       }
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    byZone.put("UTC", "UTC");
-    byZone.put("Etc/UTC", "UTC");
-    return Map.copyOf(byZone);
+    return List.copyOf(rows);
+  }
+
+  private static Map<String, ZoneId> byWindowsId() {
+    Map<String, ZoneId> map = new HashMap<>();
+    for (String[] row : ROWS) {
+      map.put(row[0].toLowerCase(Locale.ROOT), ZoneId.of(row[1]));
+    }
+    return Map.copyOf(map);
+  }
+
+  private static Map<String, String> byZone() {
+    Map<String, String> map = new HashMap<>();
+    for (String[] row : ROWS) {
+      map.putIfAbsent(row[1], row[0]);
+    }
+    map.put("UTC", "UTC");
+    map.put("Etc/UTC", "UTC");
+    return Map.copyOf(map);
   }
 
   /** The Windows id Exchange knows this zone by, if CLDR maps one to it. */
