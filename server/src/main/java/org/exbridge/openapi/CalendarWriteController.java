@@ -12,6 +12,7 @@ import org.exbridge.calendar.CalendarReads;
 import org.exbridge.calendar.EventValues;
 import org.exbridge.calendar.StoredCalendar;
 import org.exbridge.calendar.StoredEvent;
+import org.exbridge.exchange.tz.WindowsZones;
 import org.exbridge.sync.SyncEngine;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.http.HttpHeaders;
@@ -89,8 +90,13 @@ final class CalendarWriteController {
         new EventValues(
             "", "", "", false, null, null, null, null, "UTC", null, "busy", "default", null);
     EventValues values = changes(b).apply(empty);
-    CalendarEdits.Created created =
-        run(() -> edits.create(calendar, values, idempotencyKey, notify(b)));
+    CalendarEdits.Created created;
+    try {
+      created = run(() -> edits.create(calendar, values, idempotencyKey, notify(b)));
+    } catch (org.springframework.dao.DataIntegrityViolationException sameKeyAtOnce) {
+      // Two calls with one idempotency key at the same moment: the other one created it.
+      created = run(() -> edits.create(calendar, values, idempotencyKey, notify(b)));
+    }
     if (!created.existed()) {
       nudge();
     }
@@ -296,15 +302,28 @@ final class CalendarWriteController {
     String zone = null;
     if (t.hasNonNull("timezone") && !t.get("timezone").asString("").isBlank()) {
       zone = t.get("timezone").asString();
+      ZoneId id;
       try {
-        ZoneId.of(zone);
+        id = ZoneId.of(zone);
       } catch (java.time.DateTimeException e) {
         throw OpenApiException.invalid(field + ".timezone is not an IANA time zone: " + zone);
+      }
+      // Exchange keeps an event in one of its own (Windows) zones; one it has none for would be
+      // written in UTC, and the event would show and repeat in UTC in Outlook.
+      if (WindowsZones.windowsId(id).isEmpty()) {
+        throw OpenApiException.invalid(
+            field
+                + ".timezone "
+                + zone
+                + " has no Exchange time zone; give an IANA zone name such as Asia/Shanghai");
       }
     }
     if (t.hasNonNull("date") && !t.get("date").asString("").isBlank()) {
       String date = t.get("date").asString();
       try {
+        if (!date.matches("\\d{4}-\\d{2}-\\d{2}")) {
+          throw new DateTimeParseException("not yyyy-mm-dd", date, 0);
+        }
         LocalDate.parse(date);
       } catch (DateTimeParseException e) {
         throw OpenApiException.invalid(field + ".date must be yyyy-mm-dd");

@@ -602,8 +602,67 @@ class TwoWayIT {
                 .endTime(at(start.minusSeconds(600), "UTC"))
                 .build());
     assertThat(backwards.getCode()).isEqualTo(190002);
+    // A bare offset has no Exchange zone (it would show in UTC in Outlook); a year past 9999 is no
+    // date Exchange or the store keeps.
+    CreateCalendarEventResp offset =
+        create(
+            s,
+            protocol,
+            CalendarEvent.newBuilder()
+                .summary(tag + " offset")
+                .startTime(at(start, "+05:45"))
+                .endTime(at(start.plusSeconds(600), "+05:45"))
+                .build(),
+            null);
+    assertThat(offset.getCode()).isEqualTo(190002);
+    assertThat(offset.getMsg()).contains("timezone");
+    CreateCalendarEventResp far =
+        create(
+            s,
+            protocol,
+            CalendarEvent.newBuilder()
+                .summary(tag + " far")
+                .startTime(TimeInfo.newBuilder().date("+99999-01-01").build())
+                .endTime(TimeInfo.newBuilder().date("+99999-01-02").build())
+                .build(),
+            null);
+    assertThat(far.getCode()).isEqualTo(190002);
     assertThat(outbound(s)).isEqualTo(writes);
     assertThat(truth(db, protocol, tag).get(0).path("subject").asString()).isEqualTo(tag);
+  }
+
+  @ParameterizedTest(name = "{0} {1}")
+  @CsvSource({"H2, ews", "POSTGRES, graph"})
+  void oneIdempotencyKeyAtOnceFromManyCallersMakesOneEventInItsExchangeZone(
+      Database db, String protocol) throws Exception {
+    Side s = sides.get(db);
+    String tag = "Race " + UUID.randomUUID().toString().substring(0, 6);
+    String key = UUID.randomUUID().toString();
+    Instant start = Instant.now().plus(6, ChronoUnit.DAYS).truncatedTo(ChronoUnit.HOURS);
+    // An IANA alias CLDR does not list (Asia/Chongqing) is written as the zone with its rules.
+    CalendarEvent event =
+        CalendarEvent.newBuilder()
+            .summary(tag)
+            .startTime(at(start, "Asia/Chongqing"))
+            .endTime(at(start.plusSeconds(900), "Asia/Chongqing"))
+            .build();
+    List<java.util.concurrent.Future<CreateCalendarEventResp>> calls = new ArrayList<>();
+    try (var pool = java.util.concurrent.Executors.newFixedThreadPool(12)) {
+      for (int i = 0; i < 12; i++) {
+        calls.add(pool.submit(() -> create(s, protocol, event, key)));
+      }
+    }
+    java.util.Set<String> ids = new java.util.HashSet<>();
+    for (var call : calls) {
+      CreateCalendarEventResp r = call.get();
+      assertThat(r.getCode()).as(r.getMsg()).isZero();
+      ids.add(r.getData().getEvent().getEventId());
+    }
+    assertThat(ids).hasSize(1);
+    settled(s);
+    assertThat(truth(db, protocol, tag)).hasSize(1);
+    assertThat(truth(db, protocol, tag).get(0).path("time_zone").asString())
+        .isEqualTo("Asia/Shanghai");
   }
 
   @ParameterizedTest(name = "{0}")

@@ -70,9 +70,33 @@ public final class WindowsZones {
     return Map.copyOf(map);
   }
 
-  /** The Windows id Exchange knows this zone by, if CLDR maps one to it. */
+  private static final Map<String, Optional<String>> BY_RULES =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
+  /**
+   * The Windows id Exchange knows this zone by: CLDR's, or, for an IANA name CLDR lists under
+   * another (an alias such as Asia/Chongqing), that of a listed zone with the very same rules.
+   * Empty for a bare offset and for zones no Windows zone keeps time like.
+   */
   public static Optional<String> windowsId(ZoneId zone) {
-    return Optional.ofNullable(WINDOWS_BY_ZONE.get(zone.getId()));
+    String direct = WINDOWS_BY_ZONE.get(zone.getId());
+    if (direct != null) {
+      return Optional.of(direct);
+    }
+    if (zone instanceof ZoneOffset) {
+      return Optional.empty();
+    }
+    return BY_RULES.computeIfAbsent(
+        zone.getId(),
+        id -> {
+          java.time.zone.ZoneRules rules = zone.getRules();
+          for (String[] row : ROWS) {
+            if (ZoneId.of(row[1]).getRules().equals(rules)) {
+              return Optional.of(row[0]);
+            }
+          }
+          return Optional.empty();
+        });
   }
 
   /** All mappings, Windows id (lower-case) to zone. */
