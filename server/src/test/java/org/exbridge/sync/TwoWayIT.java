@@ -57,6 +57,8 @@ class TwoWayIT {
 
   private record Side(
       ExbridgeServer server,
+      Operator operator,
+      String boss,
       Client sdk,
       RequestOptions asEws,
       RequestOptions asGraph,
@@ -119,6 +121,8 @@ class TwoWayIT {
           db,
           new Side(
               server,
+              operator,
+              acme.bossToken(),
               sdk,
               ews,
               graph,
@@ -663,6 +667,162 @@ class TwoWayIT {
     assertThat(truth(db, protocol, tag)).hasSize(1);
     assertThat(truth(db, protocol, tag).get(0).path("time_zone").asString())
         .isEqualTo("Asia/Shanghai");
+  }
+
+  private String throttle(Database db, String protocol, String ews, String graph) throws Exception {
+    return Http.JSON.writeValueAsString(
+        Map.of(
+            "mailbox",
+            mailbox(db, protocol),
+            "protocol",
+            protocol,
+            "operation",
+            protocol.equals("ews") ? ews : graph,
+            "kind",
+            "throttle",
+            "backoff_ms",
+            3000,
+            "times",
+            1));
+  }
+
+  @ParameterizedTest(name = "{0} {1}")
+  @CsvSource({"H2, ews", "H2, graph", "POSTGRES, ews", "POSTGRES, graph"})
+  void aWriteExchangeRefusesFailsInWordsAndTheEventShowsExchangesVersionAgain(
+      Database db, String protocol) throws Exception {
+    Side s = sides.get(db);
+    String tag = "Refused " + UUID.randomUUID().toString().substring(0, 6);
+    String eventId = createOne(s, db, protocol, tag);
+    settled(s);
+    String itemId = truth(db, protocol, tag).get(0).path("id").asString();
+    fx.fault(throttle(db, protocol, "UpdateItem", "update"));
+    try {
+      int before = writeRequests(protocol);
+      assertThat(
+              patch(
+                      s,
+                      protocol,
+                      eventId,
+                      CalendarEvent.newBuilder()
+                          .location(EventLocation.newBuilder().name("Never there").build())
+                          .build())
+                  .success())
+          .isTrue();
+      await().atMost(Duration.ofSeconds(5)).until(() -> writeRequests(protocol) > before);
+      // Meanwhile someone deletes it in Outlook: the write has nothing left to change.
+      fx.control("DELETE", "/_sim/mailboxes/" + mailbox(db, protocol) + "/events/" + itemId, null);
+      settled(s);
+    } finally {
+      fx.clearFaults();
+    }
+    String[] last =
+        s.server()
+            .jdbc()
+            .sql("select state, last_error from outbound_write order by id desc limit 1")
+            .query((rs, n) -> new String[] {rs.getString(1), rs.getString(2)})
+            .single();
+    assertThat(last[0]).isEqualTo("failed");
+    assertThat(last[1]).contains("ErrorItemNotFound");
+    assertThat(
+            s.server()
+                .jdbc()
+                .sql("select deleted from synced_event where event_id = ?")
+                .param(eventId)
+                .query(Boolean.class)
+                .single())
+        .isTrue();
+    JsonNode progress = s.operator().adminGet("/admin/api/v1/bindings/" + bindingId(db, protocol));
+    assertThat(progress.path("status").asString()).isEqualTo("done");
+    assertThat(progress.path("writes").path("failed").asInt()).isPositive();
+  }
+
+  private static String bindingId(Database db, String protocol) {
+    String admin = protocol.equals("ews") ? "admin@exchange.test" : "graph@exchange.test";
+    return java.util.Base64.getEncoder()
+        .encodeToString(
+            (admin + " " + mailbox(db, protocol))
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+  }
+
+  @ParameterizedTest(name = "{0} {1}")
+  @CsvSource({"H2, ews", "POSTGRES, graph"})
+  void unbindingDropsPendingWritesAndNothingReachesExchangeAfterwards(Database db, String protocol)
+      throws Exception {
+    Side s = sides.get(db);
+    String mailbox = "unbind-" + db.name().toLowerCase() + "-" + protocol + "@exchange.test";
+    fx.control(
+        "POST",
+        "/_sim/mailboxes",
+        Http.JSON.writeValueAsString(
+            Map.of(
+                "address",
+                mailbox,
+                "calendars",
+                List.of(Map.of("name", "Calendar", "events", List.of())))));
+    String admin = protocol.equals("ews") ? "admin@exchange.test" : "graph@exchange.test";
+    String id = s.operator().bind(s.boss(), admin, mailbox, "bob");
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> s.operator().status(s.boss(), id).equals("done"));
+    String calendar = calendarOf(s.sdk(), s.asBob());
+    fx.fault(
+        Http.JSON.writeValueAsString(
+            Map.of(
+                "mailbox",
+                mailbox,
+                "operation",
+                protocol.equals("ews") ? "CreateItem" : "create",
+                "kind",
+                "throttle",
+                "backoff_ms",
+                3000,
+                "times",
+                1)));
+    try {
+      Instant start = Instant.now().plus(1, ChronoUnit.DAYS);
+      int before = writeRequests(protocol);
+      CreateCalendarEventResp made =
+          s.sdk()
+              .calendar()
+              .calendarEvent()
+              .create(
+                  CreateCalendarEventReq.newBuilder()
+                      .calendarId(calendar)
+                      .calendarEvent(
+                          CalendarEvent.newBuilder()
+                              .summary("never delivered")
+                              .startTime(at(start, "UTC"))
+                              .endTime(at(start.plusSeconds(60), "UTC"))
+                              .build())
+                      .build(),
+                  s.asBob());
+      assertThat(made.success()).as(made.getMsg()).isTrue();
+      await().atMost(Duration.ofSeconds(5)).until(() -> writeRequests(protocol) > before);
+      Http.Reply unbound =
+          new Http(s.server().baseUrl())
+              .send(
+                  "DELETE", "/open-apis/calendar/v4/exchange_bindings/" + id, s.boss(), null, null);
+      assertThat(unbound.status()).as(unbound.body()).isEqualTo(200);
+      assertThat(
+              s.server()
+                  .jdbc()
+                  .sql("select count(*) from outbound_write where state = 'pending'")
+                  .query(Integer.class)
+                  .single())
+          .isZero();
+      int after = writeRequests(protocol);
+      // Past the moment the write would have been retried: nothing arrives.
+      await()
+          .during(Duration.ofSeconds(4))
+          .atMost(Duration.ofSeconds(6))
+          .until(
+              () ->
+                  writeRequests(protocol) == after
+                      && fx.control("GET", "/_sim/mailboxes/" + mailbox + "/events", null)
+                          .isEmpty());
+    } finally {
+      fx.clearFaults();
+    }
   }
 
   @ParameterizedTest(name = "{0}")

@@ -27,6 +27,11 @@ public final class Operator {
 
   public record AppCredentials(String appId, String appSecret) {}
 
+  /** A GET of the operator API that must succeed. */
+  public JsonNode adminGet(String path) {
+    return ok(http.get(path, ExbridgeServer.ADMIN_TOKEN), 200);
+  }
+
   public void tenant(String tenantKey) {
     ok(
         http.json(
