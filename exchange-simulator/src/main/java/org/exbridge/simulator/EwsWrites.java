@@ -62,6 +62,25 @@ final class EwsWrites {
     Element items = child(op, M, "Items");
     for (Element item : items == null ? List.<Element>of() : children(items)) {
       try {
+        String response = RESPONSES.get(item.getLocalName());
+        if (response != null) {
+          SimEvent e = respond(mailbox, item, response, clock);
+          x.open("m:CreateItemResponseMessage", "ResponseClass", "Success")
+              .text("m:ResponseCode", "NoError")
+              .open("m:Items");
+          if (e != null) {
+            x.open("t:CalendarItem")
+                .empty(
+                    "t:ItemId",
+                    "Id",
+                    Ids.ews(Ids.Kind.ITEM, mailbox.address, e.number),
+                    "ChangeKey",
+                    EwsItems.changeKey(e.version))
+                .close("t:CalendarItem");
+          }
+          x.close("m:Items").close("m:CreateItemResponseMessage");
+          continue;
+        }
         if (!item.getLocalName().equals("CalendarItem")) {
           throw new Refused(
               "ErrorInvalidRequest", "this server creates calendar items only in a calendar");
@@ -109,6 +128,67 @@ final class EwsWrites {
       }
     }
     return close(x, "CreateItem");
+  }
+
+  /** EWS's meeting responses, by element, as the attendee's response they record. */
+  private static final java.util.Map<String, String> RESPONSES =
+      java.util.Map.of(
+          "AcceptItem", "accepted",
+          "TentativelyAcceptItem", "tentativelyAccepted",
+          "DeclineItem", "declined");
+
+  /**
+   * The mailbox answers a meeting it was invited to: its response is recorded and sent to the
+   * organiser; a declined meeting leaves the calendar, as Exchange moves it to Deleted Items.
+   * Returns the item, or null when it left.
+   */
+  private static SimEvent respond(SimMailbox mailbox, Element item, String response, Clock clock) {
+    Element ref = child(item, T, "ReferenceItemId");
+    Ids.Parsed id = ref == null ? null : Ids.parse(ref.getAttribute("Id"));
+    SimEvent e =
+        id == null || !id.mailbox().equals(mailbox.address) ? null : mailbox.event(id.number());
+    if (e == null) {
+      throw new Refused("ErrorItemNotFound", "The specified object was not found in the store.");
+    }
+    return reply(mailbox, e, response, "ews", clock);
+  }
+
+  /** Records the mailbox's response to a meeting it attends (shared by EWS and Graph). */
+  static SimEvent reply(SimMailbox mailbox, SimEvent e, String response, String via, Clock clock) {
+    if (mailbox.organises(e)) {
+      throw new Refused(
+          "ErrorCalendarIsOrganizerFor"
+              + (response.equals("accepted")
+                  ? "Accept"
+                  : response.equals("declined") ? "Decline" : "Tentative"),
+          "The organizer cannot respond to their own meeting.");
+    }
+    SimMailbox.SimCalendar calendar = mailbox.calendarOf(e.number);
+    SimEvent changed = e.copyAs(e.number);
+    List<SimEvent.SimAttendee> attendees = new ArrayList<>();
+    boolean found = false;
+    for (SimEvent.SimAttendee a : changed.attendees) {
+      if (a.email().equalsIgnoreCase(mailbox.address)) {
+        attendees.add(new SimEvent.SimAttendee(a.name(), a.email(), a.type(), response));
+        found = true;
+      } else {
+        attendees.add(a);
+      }
+    }
+    if (!found) {
+      attendees.add(
+          new SimEvent.SimAttendee(mailbox.displayName, mailbox.address, "required", response));
+    }
+    changed.attendees = attendees;
+    mailbox.messages.add(
+        new SimMailbox.Message(
+            clock.instant(), via, response, e.number, e.subject, List.of(e.organizerEmail)));
+    if (response.equals("declined")) {
+      mailbox.delete(e.number);
+      return null;
+    }
+    mailbox.put(calendar, changed, clock);
+    return changed;
   }
 
   // --- UpdateItem ------------------------------------------------------------------------------

@@ -89,6 +89,8 @@ final class GraphService {
 
   private static String write(String method, String rest) {
     if (method.equals("POST") && rest.endsWith("/cancel")) return "cancel";
+    if (method.equals("POST") && rest.matches(".*/(accept|tentativelyAccept|decline)$"))
+      return "respond";
     if (method.equals("POST") && rest.endsWith("/events")) return "create";
     if (method.equals("PATCH")) return "update";
     if (method.equals("DELETE")) return "delete";
@@ -99,6 +101,8 @@ final class GraphService {
       Pattern.compile("^(?:/calendars/([^/]+)|/calendar)?/events$");
   private static final Pattern ONE = Pattern.compile("^/events/([^/]+)$");
   private static final Pattern CANCEL = Pattern.compile("^/events/([^/]+)/cancel$");
+  private static final Pattern RESPOND =
+      Pattern.compile("^/events/([^/]+)/(accept|tentativelyAccept|decline)$");
 
   private Reply dispatchWrite(
       SimMailbox mailbox,
@@ -130,6 +134,29 @@ final class GraphService {
         SimEvent e = GraphWrites.create(mailbox, c, body, clock);
         ObjectNode out = GraphItems.full(mailbox, e, null, zone(request));
         return new Reply(201, out.toString(), ok(out).headers());
+      }
+      if (method.equals("POST") && (m = RESPOND.matcher(rest)).matches()) {
+        Ids.Parsed id = Ids.parse(Simulator.decode(m.group(1)));
+        SimEvent e =
+            id == null || id.kind() != Ids.Kind.ITEM || !id.mailbox().equals(mailbox.address)
+                ? null
+                : mailbox.event(id.number());
+        if (e == null) {
+          return notFound();
+        }
+        String response =
+            switch (m.group(2)) {
+              case "accept" -> "accepted";
+              case "tentativelyAccept" -> "tentativelyAccepted";
+              default -> "declined";
+            };
+        try {
+          EwsWrites.reply(mailbox, e, response, "graph", clock);
+        } catch (EwsWrites.Refused r) {
+          return error(
+              400, "ErrorInvalidRequest", "Your request can't be completed. " + r.getMessage());
+        }
+        return new Reply(202, "", Map.of());
       }
       if (method.equals("POST") && (m = CANCEL.matcher(rest)).matches()) {
         GraphWrites.delete(mailbox, Ids.parse(Simulator.decode(m.group(1))), ifMatch, clock, true);

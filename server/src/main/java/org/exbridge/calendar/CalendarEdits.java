@@ -91,11 +91,7 @@ public class CalendarEdits {
     EventValues v = normalised(values);
     String writeId = UUID.randomUUID().toString();
     String eventId = UUID.randomUUID() + "_0";
-    String mailbox =
-        jdbc.sql("select exchange_account from exchange_binding where id = ?")
-            .param(calendar.bindingId())
-            .query(String.class)
-            .single();
+    String mailbox = mailbox(calendar);
     Instant now = clock.instant();
     List<Object> params = new java.util.ArrayList<>();
     params.addAll(List.of(calendar.id(), eventId, "exbridge:" + writeId));
@@ -106,10 +102,10 @@ public class CalendarEdits {
     jdbc.sql(
             "insert into synced_event (calendar_pk, event_id, exchange_id, kind, "
                 + EventValues.COLUMNS
-                + ", status, organizer_name, organizer_email, attendees, deleted_occurrences, seen_generation,"
+                + ", status, organizer_name, organizer_email, deleted_occurrences, seen_generation,"
                 + " deleted, change_seq, created_at, updated_at, write_pending, client_key) values (?, ?, ?, ?, "
-                + "?, ".repeat(13)
-                + "'confirmed', ?, ?, '[]', '[]', ?, false, nextval('calendar_change_seq'), ?, ?, true, ?)")
+                + "?, ".repeat(14)
+                + "'confirmed', ?, ?, '[]', ?, false, nextval('calendar_change_seq'), ?, ?, true, ?)")
         .params(params)
         .update();
     long pk = pk(calendar, eventId);
@@ -143,6 +139,10 @@ public class CalendarEdits {
       }
       if (t.row().isException()) {
         checkInstanceFields(changed);
+      }
+      if (changed.contains(EventValues.ATTENDEES) && !organises(calendar, t.row())) {
+        throw new Refused(
+            "attendees of a meeting someone else organises cannot be changed; reply to it instead");
       }
       write(t.row().id(), after, now);
       StoredEvent master = t.row().isException() ? t.master() : t.row();
@@ -189,7 +189,6 @@ public class CalendarEdits {
             master.status(),
             master.organizerName(),
             master.organizerEmail(),
-            master.attendees(),
             master.meetingUrl(),
             SEEN_BY_EVERY_READ,
             Times.sql(now),
@@ -198,10 +197,10 @@ public class CalendarEdits {
             "insert into synced_event (calendar_pk, event_id, exchange_id, master_exchange_id, kind, "
                 + EventValues.COLUMNS
                 + ", original_start_ts, original_start_date, status, organizer_name, organizer_email,"
-                + " attendees, meeting_url, deleted_occurrences, seen_generation, deleted, change_seq,"
+                + " meeting_url, deleted_occurrences, seen_generation, deleted, change_seq,"
                 + " created_at, updated_at) values (?, ?, ?, ?, 'EXCEPTION', "
-                + "?, ".repeat(13)
-                + "?, ?, ?, ?, ?, ?, ?, '[]', ?, false, nextval('calendar_change_seq'), ?, ?)")
+                + "?, ".repeat(14)
+                + "?, ?, ?, ?, ?, ?, '[]', ?, false, nextval('calendar_change_seq'), ?, ?)")
         .params(params)
         .update();
     markPending(master.id());
@@ -269,6 +268,72 @@ public class CalendarEdits {
     markPending(master.id());
     outbound(
         calendar, master.id(), UUID.randomUUID().toString(), "delete", key, Map.of(), notify, now);
+  }
+
+  /**
+   * The calendar's owner answers a meeting someone else organises: {@code response} is ACCEPTED,
+   * TENTATIVE or DECLINED. Their own entry among the attendees changes at once.
+   */
+  @Transactional
+  public void reply(StoredCalendar calendar, String eventId, String response) {
+    Target t = target(calendar, eventId);
+    if (t.row() == null || t.row().isException()) {
+      throw new Refused("reply to the series, not to one of its instances");
+    }
+    StoredEvent row = t.row();
+    String mailbox = mailbox(calendar);
+    if (organises(calendar, row)) {
+      throw new Refused("the calendar's owner organises this event; there is nothing to reply to");
+    }
+    ArrayNode attendees = (ArrayNode) JSON.readTree(row.attendees());
+    String before = "NONE";
+    ObjectNode mine = null;
+    for (tools.jackson.databind.JsonNode a : attendees) {
+      if (a.path("email").asString("").equalsIgnoreCase(mailbox)) {
+        mine = (ObjectNode) a;
+        before = a.path("response").asString("NONE");
+      }
+    }
+    if (before.equals(response)) {
+      return;
+    }
+    if (mine == null) {
+      mine = attendees.addObject();
+      mine.put("name", "");
+      mine.put("email", mailbox);
+      mine.put("type", "REQUIRED");
+    }
+    mine.put("response", response);
+    Instant now = clock.instant();
+    jdbc.sql(
+            "update synced_event set attendees = ?, change_seq = nextval('calendar_change_seq'),"
+                + " updated_at = ? where id = ?")
+        .params(attendees.toString(), Times.sql(now), row.id())
+        .update();
+    markPending(row.id());
+    outbound(
+        calendar,
+        row.id(),
+        UUID.randomUUID().toString(),
+        "reply",
+        null,
+        Map.of("rsvp", new String[] {before, response}),
+        true,
+        now);
+  }
+
+  private String mailbox(StoredCalendar calendar) {
+    return jdbc.sql("select exchange_account from exchange_binding where id = ?")
+        .param(calendar.bindingId())
+        .query(String.class)
+        .single();
+  }
+
+  /** The calendar's owner organises the event (one with no organiser is theirs too). */
+  private boolean organises(StoredCalendar calendar, StoredEvent row) {
+    return row.organizerEmail() == null
+        || row.organizerEmail().isBlank()
+        || row.organizerEmail().equalsIgnoreCase(mailbox(calendar));
   }
 
   // --- for the operator ------------------------------------------------------------------------
@@ -468,7 +533,8 @@ public class CalendarEdits {
         rrule,
         v.freeBusy(),
         v.visibility(),
-        v.reminderMinutes());
+        v.reminderMinutes(),
+        v.attendees() == null ? "[]" : v.attendees());
   }
 
   private static void checkInstanceFields(List<String> changed) {
@@ -488,7 +554,8 @@ public class CalendarEdits {
   static EventValues instanceValues(EventValues series, String key) {
     if (series.allDay()) {
       long days =
-          LocalDate.parse(series.startDate()).until(LocalDate.parse(series.endDate())).getDays();
+          java.time.temporal.ChronoUnit.DAYS.between(
+              LocalDate.parse(series.startDate()), LocalDate.parse(series.endDate()));
       LocalDate start = LocalDate.parse(key);
       return new EventValues(
           series.summary(),
@@ -503,7 +570,8 @@ public class CalendarEdits {
           null,
           series.freeBusy(),
           series.visibility(),
-          series.reminderMinutes());
+          series.reminderMinutes(),
+          series.attendees());
     }
     long start = Long.parseLong(key);
     return new EventValues(
@@ -519,7 +587,8 @@ public class CalendarEdits {
         null,
         series.freeBusy(),
         series.visibility(),
-        series.reminderMinutes());
+        series.reminderMinutes(),
+        series.attendees());
   }
 
   private static long occurrenceSeconds(String key) {

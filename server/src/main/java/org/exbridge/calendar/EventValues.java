@@ -22,7 +22,8 @@ public record EventValues(
     String recurrence,
     String freeBusy,
     String visibility,
-    Integer reminderMinutes) {
+    Integer reminderMinutes,
+    String attendees) {
 
   public static final String SUMMARY = "summary";
   public static final String DESCRIPTION = "description";
@@ -32,11 +33,15 @@ public record EventValues(
   public static final String VISIBILITY = "visibility";
   public static final String REMINDER = "reminder";
   public static final String RECURRENCE = "recurrence";
+  public static final String ATTENDEES = "attendees";
+
+  private static final tools.jackson.databind.json.JsonMapper JSON =
+      tools.jackson.databind.json.JsonMapper.builder().build();
 
   /** The store's columns for these fields, in the order of {@link #columns()}. */
   static final String COLUMNS =
       "summary, description, location, all_day, start_ts, end_ts, start_date, end_date, timezone,"
-          + " recurrence, free_busy, visibility, reminder_minutes";
+          + " recurrence, free_busy, visibility, reminder_minutes, attendees";
 
   /** The values for {@link #COLUMNS}, in order (nulls kept). */
   java.util.List<Object> columns() {
@@ -53,7 +58,8 @@ public record EventValues(
         recurrence,
         freeBusy,
         visibility,
-        reminderMinutes);
+        reminderMinutes,
+        attendees);
   }
 
   static EventValues of(StoredEvent e) {
@@ -70,7 +76,8 @@ public record EventValues(
         e.recurrence(),
         e.freeBusy(),
         e.visibility(),
-        e.reminderMinutes());
+        e.reminderMinutes(),
+        e.attendees());
   }
 
   static EventValues of(EventRows.Row r) {
@@ -87,7 +94,8 @@ public record EventValues(
         r.recurrence(),
         r.freeBusy(),
         r.visibility(),
-        r.reminderMinutes());
+        r.reminderMinutes(),
+        r.attendees());
   }
 
   /** Each field as one text; the time is the instants (or dates), whatever zone shows them. */
@@ -101,6 +109,7 @@ public record EventValues(
     m.put(VISIBILITY, "private".equals(visibility) ? "private" : "default");
     m.put(REMINDER, reminderMinutes == null ? "" : reminderMinutes.toString());
     m.put(RECURRENCE, nz(recurrence));
+    m.put(ATTENDEES, people(attendees));
     return m;
   }
 
@@ -109,6 +118,38 @@ public record EventValues(
     Map<String, String> a = fields();
     Map<String, String> b = other.fields();
     return a.keySet().stream().filter(k -> !Objects.equals(a.get(k), b.get(k))).toList();
+  }
+
+  /** Who is invited, and how: e-mail addresses with their kind, in order, responses aside. */
+  private static String people(String json) {
+    java.util.List<String> out = new java.util.ArrayList<>();
+    for (tools.jackson.databind.JsonNode a : JSON.readTree(json == null ? "[]" : json)) {
+      out.add(
+          a.path("email").asString("").toLowerCase(java.util.Locale.ROOT)
+              + ":"
+              + a.path("type").asString("REQUIRED"));
+    }
+    java.util.Collections.sort(out);
+    return String.join(",", out);
+  }
+
+  /** These values with another attendee list (JSON, as the store keeps it). */
+  public EventValues withAttendees(String json) {
+    return new EventValues(
+        summary,
+        description,
+        location,
+        allDay,
+        startTs,
+        endTs,
+        startDate,
+        endDate,
+        timezone,
+        recurrence,
+        freeBusy,
+        visibility,
+        reminderMinutes,
+        json);
   }
 
   private static String nz(String s) {

@@ -43,10 +43,14 @@ public final class ExchangeValues {
                 row.allDay() ? start.date() : start.instant().atZone(zone).toLocalDate(),
                 zone,
                 row.allDay());
-    List<SourceEvent.Person> attendees = new ArrayList<>();
+    List<SourceEvent.Attendee> attendees = new ArrayList<>();
     for (JsonNode a : JSON.readTree(row.attendees() == null ? "[]" : row.attendees())) {
       attendees.add(
-          new SourceEvent.Person(a.path("name").asString(""), a.path("email").asString("")));
+          new SourceEvent.Attendee(
+              a.path("name").asString(""),
+              a.path("email").asString(""),
+              SourceEvent.Attendee.Response.valueOf(a.path("response").asString("NONE")),
+              SourceEvent.Attendee.Type.valueOf(a.path("type").asString("REQUIRED"))));
     }
     return new EventDraft(
         row.summary(),

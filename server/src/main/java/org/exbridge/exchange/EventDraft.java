@@ -19,7 +19,7 @@ public record EventDraft(
     boolean isPrivate,
     Integer reminderMinutes,
     RecurrencePattern recurrence,
-    List<SourceEvent.Person> attendees) {
+    List<SourceEvent.Attendee> attendees) {
 
   /** The fields a write may change; an update sends only those it names. */
   public enum Field {

@@ -55,6 +55,13 @@ public interface ExchangeWriter {
   /** Deletes an item or one occurrence; a meeting the mailbox organises is cancelled. */
   void delete(String mailbox, ItemRef item, boolean notify);
 
+  /**
+   * Answers a meeting the mailbox was invited to ({@code ACCEPTED}, {@code TENTATIVE} or {@code
+   * DECLINED}), sending the response to its organiser. Exchange takes a declined meeting out of the
+   * calendar.
+   */
+  void reply(String mailbox, ItemRef item, SourceEvent.Attendee.Response response);
+
   /** The whole single or series (with its exceptions and deleted occurrences), or null if gone. */
   SourceEvent read(String mailbox, String itemId);
 }

@@ -37,12 +37,10 @@ final class CalendarController {
   private static final long MAX_INSTANCE_RANGE = 366L * 86400;
   private final UserTokenAuthenticator authenticator;
   private final CalendarReads reads;
-  private final JsonMapper json;
 
-  CalendarController(UserTokenAuthenticator authenticator, CalendarReads reads, JsonMapper json) {
+  CalendarController(UserTokenAuthenticator authenticator, CalendarReads reads) {
     this.authenticator = authenticator;
     this.reads = reads;
-    this.json = json;
   }
 
   @GetMapping
@@ -281,18 +279,16 @@ final class CalendarController {
     return t;
   }
 
-  private List<Map<String, Object>> attendees(StoredEvent e) {
+  private static final JsonMapper ATTENDEE_JSON = JsonMapper.builder().build();
+
+  /** The event's attendees in the platform's shape (all third-party: Exchange addresses). */
+  static List<Map<String, Object>> attendees(StoredEvent e) {
     List<Map<String, Object>> out = new ArrayList<>();
-    for (JsonNode a : json.readTree(e.attendees())) {
+    for (JsonNode a : ATTENDEE_JSON.readTree(e.attendees())) {
       Map<String, Object> m = new LinkedHashMap<>();
       String email = a.path("email").asString("");
       m.put("type", "third_party");
-      m.put(
-          "attendee_id",
-          "exchange_"
-              + Base64.getUrlEncoder()
-                  .withoutPadding()
-                  .encodeToString(email.getBytes(StandardCharsets.UTF_8)));
+      m.put("attendee_id", attendeeId(email));
       m.put(
           "rsvp_status",
           switch (a.path("response").asString("NONE")) {
@@ -311,6 +307,14 @@ final class CalendarController {
       out.add(m);
     }
     return out;
+  }
+
+  /** An attendee's id: its e-mail address, as the platform's ids are opaque text. */
+  static String attendeeId(String email) {
+    return "exchange_"
+        + Base64.getUrlEncoder()
+            .withoutPadding()
+            .encodeToString(email.getBytes(StandardCharsets.UTF_8));
   }
 
   private static int pageSize(Integer requested, int fallback) {

@@ -88,7 +88,7 @@ final class CalendarWriteController {
     }
     EventValues empty =
         new EventValues(
-            "", "", "", false, null, null, null, null, "UTC", null, "busy", "default", null);
+            "", "", "", false, null, null, null, null, "UTC", null, "busy", "default", null, "[]");
     EventValues values = changes(b).apply(empty);
     CalendarEdits.Created created;
     try {
@@ -154,7 +154,7 @@ final class CalendarWriteController {
     }
   }
 
-  private static <T> T run(java.util.function.Supplier<T> edit) {
+  static <T> T run(java.util.function.Supplier<T> edit) {
     try {
       return edit.get();
     } catch (CalendarEdits.NotFound e) {
@@ -289,7 +289,8 @@ final class CalendarWriteController {
           recurrenceGiven ? (rec.isBlank() ? null : rec) : old.recurrence(),
           f != null ? f : old.freeBusy(),
           v != null ? v : old.visibility(),
-          reminderGiven ? rem : old.reminderMinutes());
+          reminderGiven ? rem : old.reminderMinutes(),
+          old.attendees());
     };
   }
 

@@ -36,6 +36,15 @@ public enum OpenApi {
   DELETE_EVENT(
       "calendar.v4.calendar_event.delete",
       List.of("calendar:calendar", "calendar:calendar.event:delete")),
+  CREATE_ATTENDEES(
+      "calendar.v4.calendar_event_attendee.create",
+      List.of("calendar:calendar", "calendar:calendar.event:update")),
+  DELETE_ATTENDEES(
+      "calendar.v4.calendar_event_attendee.batch_delete",
+      List.of("calendar:calendar", "calendar:calendar.event:update")),
+  REPLY_EVENT(
+      "calendar.v4.calendar_event.reply",
+      List.of("calendar:calendar", "calendar:calendar.event:reply")),
   DELETE_EXCHANGE_BINDING(
       "calendar.v4.exchange_binding.delete",
       List.of("calendar:calendar", "calendar:exchange.bindings:delete"));

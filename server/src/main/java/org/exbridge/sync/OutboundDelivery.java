@@ -48,7 +48,8 @@ final class OutboundDelivery {
           EventValues.FREE_BUSY, EventDraft.Field.FREE_BUSY,
           EventValues.VISIBILITY, EventDraft.Field.VISIBILITY,
           EventValues.REMINDER, EventDraft.Field.REMINDER,
-          EventValues.RECURRENCE, EventDraft.Field.RECURRENCE);
+          EventValues.RECURRENCE, EventDraft.Field.RECURRENCE,
+          EventValues.ATTENDEES, EventDraft.Field.ATTENDEES);
 
   private final JdbcClient jdbc;
   private final CalendarStore store;
@@ -169,6 +170,15 @@ final class OutboundDelivery {
         settle(w, "delivered", null, null);
         metrics.write("delivered");
         return written.itemId();
+      }
+      case "reply" -> {
+        writer.reply(
+            mailbox,
+            ExchangeWriter.ItemRef.of(exchangeId),
+            SourceEvent.Attendee.Response.valueOf(w.fields().path("rsvp").path("to").asString()));
+        settle(w, "delivered", null, null);
+        metrics.write("delivered");
+        return exchangeId;
       }
       case "delete" -> {
         try {

@@ -825,6 +825,210 @@ class TwoWayIT {
     }
   }
 
+  private List<JsonNode> messagesAbout(Database db, String protocol, String subject) {
+    List<JsonNode> out = new ArrayList<>();
+    for (JsonNode m :
+        fx.control("GET", "/_sim/mailboxes/" + mailbox(db, protocol) + "/messages", null)) {
+      if (m.path("subject").asString("").equals(subject)) {
+        out.add(m);
+      }
+    }
+    return out;
+  }
+
+  @ParameterizedTest(name = "{0} {1}")
+  @CsvSource({"H2, ews", "H2, graph", "POSTGRES, ews", "POSTGRES, graph"})
+  void attendeesAddedAndRemovedReachTheMeetingAndOnlyTheyAreMailed(Database db, String protocol)
+      throws Exception {
+    Side s = sides.get(db);
+    String tag = "Invite " + UUID.randomUUID().toString().substring(0, 6);
+    String eventId = createOne(s, db, protocol, tag);
+    settled(s);
+    var added =
+        s.sdk()
+            .calendar()
+            .calendarEventAttendee()
+            .create(
+                com.lark.oapi.service.calendar.v4.model.CreateCalendarEventAttendeeReq.newBuilder()
+                    .calendarId(calendar(s, protocol))
+                    .eventId(eventId)
+                    .createCalendarEventAttendeeReqBody(
+                        com.lark.oapi.service.calendar.v4.model.CreateCalendarEventAttendeeReqBody
+                            .newBuilder()
+                            .attendees(
+                                new com.lark.oapi.service.calendar.v4.model.CalendarEventAttendee
+                                    [] {
+                                  com.lark.oapi.service.calendar.v4.model.CalendarEventAttendee
+                                      .newBuilder()
+                                      .type("third_party")
+                                      .thirdPartyEmail("Ann@Example.test")
+                                      .build(),
+                                  com.lark.oapi.service.calendar.v4.model.CalendarEventAttendee
+                                      .newBuilder()
+                                      .type("third_party")
+                                      .thirdPartyEmail("ben@example.test")
+                                      .isOptional(true)
+                                      .build()
+                                })
+                            .build())
+                    .build(),
+                user(s, protocol));
+    assertThat(added.success()).as(added.getMsg()).isTrue();
+    assertThat(added.getData().getAttendees()).hasSize(2);
+    settled(s);
+    JsonNode attendees = truth(db, protocol, tag).get(0).path("attendees");
+    assertThat(attendees.toString())
+        .contains("\"email\":\"ann@example.test\",\"type\":\"required\"")
+        .contains("\"email\":\"ben@example.test\",\"type\":\"optional\"");
+    assertThat(messagesAbout(db, protocol, tag))
+        .singleElement()
+        .satisfies(
+            m -> {
+              assertThat(m.path("kind").asString()).isEqualTo("invitation");
+              assertThat(m.path("to").toString())
+                  .isEqualTo("[\"ann@example.test\",\"ben@example.test\"]");
+            });
+    var removed =
+        s.sdk()
+            .calendar()
+            .calendarEventAttendee()
+            .batchDelete(
+                com.lark.oapi.service.calendar.v4.model.BatchDeleteCalendarEventAttendeeReq
+                    .newBuilder()
+                    .calendarId(calendar(s, protocol))
+                    .eventId(eventId)
+                    .batchDeleteCalendarEventAttendeeReqBody(
+                        com.lark.oapi.service.calendar.v4.model
+                            .BatchDeleteCalendarEventAttendeeReqBody.newBuilder()
+                            .deleteIds(
+                                new com.lark.oapi.service.calendar.v4.model.CalendarEventAttendeeId
+                                    [] {
+                                  com.lark.oapi.service.calendar.v4.model.CalendarEventAttendeeId
+                                      .newBuilder()
+                                      .type("third_party")
+                                      .thirdPartyEmail("ben@example.test")
+                                      .build()
+                                })
+                            .build())
+                    .build(),
+                user(s, protocol));
+    assertThat(removed.success()).as(removed.getMsg()).isTrue();
+    settled(s);
+    assertThat(truth(db, protocol, tag).get(0).path("attendees").toString())
+        .contains("ann@example.test")
+        .doesNotContain("ben@example.test");
+    List<JsonNode> mails = messagesAbout(db, protocol, tag);
+    assertThat(mails).hasSize(2);
+    assertThat(mails.get(1).path("kind").asString()).isEqualTo("cancellation");
+    assertThat(mails.get(1).path("to").toString()).isEqualTo("[\"ben@example.test\"]");
+    // Another user's attendee cannot be removed twice: the id is no longer the event's.
+    var again =
+        s.sdk()
+            .calendar()
+            .calendarEventAttendee()
+            .batchDelete(
+                com.lark.oapi.service.calendar.v4.model.BatchDeleteCalendarEventAttendeeReq
+                    .newBuilder()
+                    .calendarId(calendar(s, protocol))
+                    .eventId(eventId)
+                    .batchDeleteCalendarEventAttendeeReqBody(
+                        com.lark.oapi.service.calendar.v4.model
+                            .BatchDeleteCalendarEventAttendeeReqBody.newBuilder()
+                            .attendeeIds(new String[] {"exchange_bm9ib2R5"})
+                            .build())
+                    .build(),
+                user(s, protocol));
+    assertThat(again.getCode()).isEqualTo(190002);
+  }
+
+  @ParameterizedTest(name = "{0} {1}")
+  @CsvSource({"H2, ews", "H2, graph", "POSTGRES, ews", "POSTGRES, graph"})
+  void aReplyToAnInvitationReachesItsOrganiserAndADeclinedMeetingLeavesTheCalendar(
+      Database db, String protocol) throws Exception {
+    Side s = sides.get(db);
+    String tag = "Invited " + UUID.randomUUID().toString().substring(0, 6);
+    LocalDateTime start = LocalDateTime.now().plusDays(8).withNano(0).withSecond(0);
+    fx.control(
+        "POST",
+        "/_sim/mailboxes/" + mailbox(db, protocol) + "/events",
+        Http.JSON.writeValueAsString(
+            Map.of(
+                "subject", tag,
+                "time_zone", "UTC",
+                "start", start.toString(),
+                "end", start.plusHours(1).toString(),
+                "organizer", Map.of("name", "Olga", "email", "olga@elsewhere.test"),
+                "attendees", List.of(Map.of("name", "Two Way", "email", mailbox(db, protocol))))));
+    await()
+        .atMost(Duration.ofSeconds(15))
+        .until(
+            () ->
+                s.server()
+                        .jdbc()
+                        .sql("select count(*) from synced_event where summary = ?")
+                        .param(tag)
+                        .query(Integer.class)
+                        .single()
+                    == 1);
+    String eventId =
+        s.server()
+            .jdbc()
+            .sql("select event_id from synced_event where summary = ?")
+            .param(tag)
+            .query(String.class)
+            .single();
+    var accepted = reply(s, protocol, eventId, "accept");
+    assertThat(accepted.success()).as(accepted.getMsg()).isTrue();
+    settled(s);
+    assertThat(truth(db, protocol, tag).get(0).path("attendees").get(0).path("response").asString())
+        .isEqualTo("accepted");
+    assertThat(messagesAbout(db, protocol, tag))
+        .singleElement()
+        .satisfies(
+            m -> {
+              assertThat(m.path("kind").asString()).isEqualTo("accepted");
+              assertThat(m.path("to").toString()).isEqualTo("[\"olga@elsewhere.test\"]");
+            });
+    // Its attendees are the organiser's to change.
+    assertThat(
+            patch(s, protocol, eventId, CalendarEvent.newBuilder().summary(tag + " mine").build())
+                .success())
+        .isTrue();
+    settled(s);
+    var declined = reply(s, protocol, eventId, "decline");
+    assertThat(declined.success()).as(declined.getMsg()).isTrue();
+    settled(s);
+    assertThat(truth(db, protocol, tag)).isEmpty();
+    assertThat(
+            s.server()
+                .jdbc()
+                .sql("select deleted from synced_event where event_id = ?")
+                .param(eventId)
+                .query(Boolean.class)
+                .single())
+        .isTrue();
+    // One's own event has nobody to reply to.
+    String own = createOne(s, db, protocol, tag + " own");
+    assertThat(reply(s, protocol, own, "accept").getCode()).isEqualTo(190002);
+  }
+
+  private com.lark.oapi.service.calendar.v4.model.ReplyCalendarEventResp reply(
+      Side s, String protocol, String eventId, String rsvp) throws Exception {
+    return s.sdk()
+        .calendar()
+        .calendarEvent()
+        .reply(
+            com.lark.oapi.service.calendar.v4.model.ReplyCalendarEventReq.newBuilder()
+                .calendarId(calendar(s, protocol))
+                .eventId(eventId)
+                .replyCalendarEventReqBody(
+                    com.lark.oapi.service.calendar.v4.model.ReplyCalendarEventReqBody.newBuilder()
+                        .rsvpStatus(rsvp)
+                        .build())
+                .build(),
+            user(s, protocol));
+  }
+
   @ParameterizedTest(name = "{0}")
   @CsvSource({"H2", "POSTGRES"})
   void aMeetingTheUserOrganisesMailsItsAttendeesOnlyWhenAskedAndNeverFromARound(Database db)

@@ -74,8 +74,11 @@ final class EwsWriter implements ExchangeWriter {
     item.append(text("t:IsAllDayEvent", Boolean.toString(draft.allDay())));
     item.append(text("t:LegacyFreeBusyStatus", draft.free() ? "Free" : "Busy"));
     item.append(text("t:Location", draft.location()));
-    if (!draft.attendees().isEmpty()) {
-      item.append(attendees(draft.attendees()));
+    for (SourceEvent.Attendee.Type type : SourceEvent.Attendee.Type.values()) {
+      String list = attendees(draft.attendees(), type);
+      if (list != null) {
+        item.append(list);
+      }
     }
     if (draft.recurrence() != null) {
       item.append(recurrence(draft));
@@ -160,14 +163,26 @@ final class EwsWriter implements ExchangeWriter {
                 draft.recurrence() == null
                     ? "<t:DeleteItemField><t:FieldURI FieldURI=\"calendar:Recurrence\"/></t:DeleteItemField>"
                     : set("calendar:Recurrence", recurrence(draft)));
-        case ATTENDEES ->
+        case ATTENDEES -> {
+          for (SourceEvent.Attendee.Type type : SourceEvent.Attendee.Type.values()) {
+            String list = attendees(draft.attendees(), type);
             updates.append(
-                draft.attendees().isEmpty()
-                    ? "<t:DeleteItemField><t:FieldURI FieldURI=\"calendar:RequiredAttendees\"/></t:DeleteItemField>"
-                    : set("calendar:RequiredAttendees", attendees(draft.attendees())));
+                list == null
+                    ? "<t:DeleteItemField><t:FieldURI FieldURI=\"calendar:"
+                        + ATTENDEE_LISTS.get(type)
+                        + "\"/></t:DeleteItemField>"
+                    : set("calendar:" + ATTENDEE_LISTS.get(type), list));
+          }
+        }
       }
     }
-    String send = notify && !draft.attendees().isEmpty() ? "SendToAllAndSaveCopy" : "SendToNone";
+    // A change of the attendees alone mails only those added or removed.
+    String send =
+        !notify || draft.attendees().isEmpty() && !fields.contains(Field.ATTENDEES)
+            ? "SendToNone"
+            : fields.equals(Set.of(Field.ATTENDEES))
+                ? "SendToChangedAndSaveCopy"
+                : "SendToAllAndSaveCopy";
     String body =
         "<m:UpdateItem MessageDisposition=\"SaveOnly\" ConflictResolution=\""
             + (changeKey == null ? "AutoResolve" : "NeverOverwrite")
@@ -193,6 +208,26 @@ final class EwsWriter implements ExchangeWriter {
             + itemId(ref, null)
             + "</m:ItemIds></m:DeleteItem>";
     client.operation(mailbox, body, "DeleteItem");
+  }
+
+  @Override
+  public void reply(
+      String mailbox, ExchangeWriter.ItemRef ref, SourceEvent.Attendee.Response response) {
+    String element =
+        switch (response) {
+          case ACCEPTED -> "t:AcceptItem";
+          case TENTATIVE -> "t:TentativelyAcceptItem";
+          default -> "t:DeclineItem";
+        };
+    String body =
+        "<m:CreateItem MessageDisposition=\"SendAndSaveCopy\"><m:Items><"
+            + element
+            + "><t:ReferenceItemId Id=\""
+            + escape(ref.itemId())
+            + "\"/></"
+            + element
+            + "></m:Items></m:CreateItem>";
+    client.operation(mailbox, body, "CreateItem");
   }
 
   @Override
@@ -293,9 +328,21 @@ final class EwsWriter implements ExchangeWriter {
     return "<" + element + ">" + escape(value == null ? "" : value) + "</" + element + ">";
   }
 
-  private static String attendees(List<SourceEvent.Person> people) {
-    StringBuilder b = new StringBuilder("<t:RequiredAttendees>");
-    for (SourceEvent.Person p : people) {
+  private static final java.util.Map<SourceEvent.Attendee.Type, String> ATTENDEE_LISTS =
+      java.util.Map.of(
+          SourceEvent.Attendee.Type.REQUIRED, "RequiredAttendees",
+          SourceEvent.Attendee.Type.OPTIONAL, "OptionalAttendees",
+          SourceEvent.Attendee.Type.RESOURCE, "Resources");
+
+  /** The attendees of one kind as their EWS list, or null when there are none. */
+  private static String attendees(List<SourceEvent.Attendee> all, SourceEvent.Attendee.Type type) {
+    List<SourceEvent.Attendee> people = all.stream().filter(a -> a.type() == type).toList();
+    if (people.isEmpty()) {
+      return null;
+    }
+    String list = ATTENDEE_LISTS.get(type);
+    StringBuilder b = new StringBuilder("<t:").append(list).append(">");
+    for (SourceEvent.Attendee p : people) {
       b.append("<t:Attendee><t:Mailbox>");
       if (p.name() != null && !p.name().isBlank()) {
         b.append(text("t:Name", p.name()));
@@ -303,7 +350,7 @@ final class EwsWriter implements ExchangeWriter {
       b.append(text("t:EmailAddress", p.email()))
           .append("<t:RoutingType>SMTP</t:RoutingType></t:Mailbox></t:Attendee>");
     }
-    return b.append("</t:RequiredAttendees>").toString();
+    return b.append("</t:").append(list).append(">").toString();
   }
 
   /** t:Recurrence: the pattern and its range, dates in the series' zone. */

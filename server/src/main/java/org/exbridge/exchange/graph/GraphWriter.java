@@ -101,6 +101,25 @@ final class GraphWriter implements ExchangeWriter {
   }
 
   @Override
+  public void reply(
+      String mailbox, ExchangeWriter.ItemRef ref, SourceEvent.Attendee.Response response) {
+    String action =
+        switch (response) {
+          case ACCEPTED -> "accept";
+          case TENTATIVE -> "tentativelyAccept";
+          default -> "decline";
+        };
+    ObjectNode body = json.createObjectNode();
+    body.put("sendResponse", true);
+    client.write(
+        mailbox,
+        "POST",
+        client.userUrl(mailbox) + "/events/" + GraphClient.enc(ref.itemId()) + "/" + action,
+        body,
+        null);
+  }
+
+  @Override
   public SourceEvent read(String mailbox, String itemId) {
     return client.readItem(mailbox, itemId);
   }
@@ -180,9 +199,9 @@ final class GraphWriter implements ExchangeWriter {
       }
       case ATTENDEES -> {
         ArrayNode list = body.putArray("attendees");
-        for (SourceEvent.Person p : d.attendees()) {
+        for (SourceEvent.Attendee p : d.attendees()) {
           ObjectNode a = list.addObject();
-          a.put("type", "required");
+          a.put("type", p.type().name().toLowerCase(Locale.ROOT));
           ObjectNode address = a.putObject("emailAddress");
           address.put("address", p.email());
           if (p.name() != null && !p.name().isBlank()) {
