@@ -1,10 +1,9 @@
 -- Two-way: events changed through the calendar API are written back to Exchange by the binding's
 -- job. The change is stored and its outbound record written in one transaction.
 
--- An exception's own Exchange id (to write to it), a row with writes not yet in Exchange (a sync
--- round leaves it to the delivery), and the idempotency key of the create that made it.
+-- An exception's own Exchange id (to write to it), and the idempotency key of the create that
+-- made a row. A row with an outbound write still pending is left to that write by sync rounds.
 alter table synced_event add column item_id varchar(1200);
-alter table synced_event add column write_pending boolean default false not null;
 alter table synced_event add column client_key varchar(200);
 create unique index synced_event_client_key on synced_event (calendar_pk, client_key);
 

@@ -103,9 +103,9 @@ public class CalendarEdits {
             "insert into synced_event (calendar_pk, event_id, exchange_id, kind, "
                 + EventValues.COLUMNS
                 + ", status, organizer_name, organizer_email, deleted_occurrences, seen_generation,"
-                + " deleted, change_seq, created_at, updated_at, write_pending, client_key) values (?, ?, ?, ?, "
+                + " deleted, change_seq, created_at, updated_at, client_key) values (?, ?, ?, ?, "
                 + "?, ".repeat(14)
-                + "'confirmed', ?, ?, '[]', ?, false, nextval('calendar_change_seq'), ?, ?, true, ?)")
+                + "'confirmed', ?, ?, '[]', ?, false, nextval('calendar_change_seq'), ?, ?, ?)")
         .params(params)
         .update();
     long pk = pk(calendar, eventId);
@@ -146,7 +146,6 @@ public class CalendarEdits {
       }
       write(t.row().id(), after, now);
       StoredEvent master = t.row().isException() ? t.master() : t.row();
-      markPending(master.id());
       outbound(
           calendar,
           master.id(),
@@ -203,7 +202,6 @@ public class CalendarEdits {
                 + "?, ?, ?, ?, ?, ?, '[]', ?, false, nextval('calendar_change_seq'), ?, ?)")
         .params(params)
         .update();
-    markPending(master.id());
     outbound(
         calendar,
         master.id(),
@@ -241,12 +239,8 @@ public class CalendarEdits {
                 "update outbound_write set state = 'dropped', updated_at = ? where event_pk = ? and state = 'pending'")
             .params(Times.sql(now), row.id())
             .update();
-        jdbc.sql("update synced_event set write_pending = false where id = ?")
-            .param(row.id())
-            .update();
         return;
       }
-      markPending(row.id());
       outbound(
           calendar, row.id(), UUID.randomUUID().toString(), "delete", null, Map.of(), notify, now);
       return;
@@ -265,7 +259,6 @@ public class CalendarEdits {
                 + " where calendar_pk = ? and exchange_id = ? and deleted = false")
         .params(Times.sql(now), calendar.id(), master.exchangeId() + "#" + key)
         .update();
-    markPending(master.id());
     outbound(
         calendar, master.id(), UUID.randomUUID().toString(), "delete", key, Map.of(), notify, now);
   }
@@ -310,7 +303,6 @@ public class CalendarEdits {
                 + " updated_at = ? where id = ?")
         .params(attendees.toString(), Times.sql(now), row.id())
         .update();
-    markPending(row.id());
     outbound(
         calendar,
         row.id(),
@@ -624,10 +616,6 @@ public class CalendarEdits {
                 + " = ?, change_seq = nextval('calendar_change_seq'), updated_at = ? where id = ?")
         .params(params)
         .update();
-  }
-
-  private void markPending(long pk) {
-    jdbc.sql("update synced_event set write_pending = true where id = ?").param(pk).update();
   }
 
   private void outbound(

@@ -55,6 +55,11 @@ public class CalendarStore {
           + " master_exchange_id, created_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
           + " ?, ?, ?, ?, false, nextval('calendar_change_seq'), ?, ?, ?, ?, ?, ?)";
 
+  /** A row with a write through the calendar API still on its way: sync rounds leave it alone. */
+  static final String WRITE_PENDING =
+      "exists (select 1 from outbound_write w where w.event_pk = synced_event.id and w.state ="
+          + " 'pending')";
+
   private final JdbcClient jdbc;
   private final JdbcTemplate template;
   private final NamedParameterJdbcTemplate named;
@@ -296,7 +301,8 @@ public class CalendarStore {
   public int sweep(long calendarPk, int generation) {
     return jdbc.sql(
             "update synced_event set deleted = true, change_seq = nextval('calendar_change_seq'), updated_at = ?"
-                + " where calendar_pk = ? and seen_generation < ? and deleted = false and write_pending = false")
+                + " where calendar_pk = ? and seen_generation < ? and deleted = false and not "
+                + WRITE_PENDING)
         .params(Times.sql(clock.instant()), calendarPk, generation)
         .update();
   }
@@ -392,7 +398,9 @@ public class CalendarStore {
     // condition it scans the calendar instead); rows of another calendar are skipped here.
     named.query(
         "select id, calendar_pk, exchange_id, event_id, change_key, deleted, master_exchange_id,"
-            + " write_pending from synced_event where "
+            + " "
+            + WRITE_PENDING
+            + " as write_pending from synced_event where "
             + column
             + " in (:ids)",
         new MapSqlParameterSource().addValue("ids", ids),
@@ -416,15 +424,23 @@ public class CalendarStore {
   }
 
   /**
-   * After a write reached Exchange: stores the item as Exchange now holds it (or its deletion, for
-   * null), and the row is no longer waiting, unless a newer local edit of it is still on its way
-   * (its own delivery reads it again). Returns whether it was stored.
+   * After Exchange answered a write: settles the write ({@code settle}, delivered or failed) and
+   * stores the item as Exchange now holds it (or its deletion, for null), in one transaction,
+   * unless a newer local edit of it is still on its way (its own delivery reads it again). Returns
+   * whether it was stored.
    */
   public boolean refresh(
-      StoredCalendar calendar, long eventPk, SourceEvent now, int generation, long throughWrite) {
+      StoredCalendar calendar,
+      long eventPk,
+      SourceEvent now,
+      int generation,
+      long throughWrite,
+      Runnable settle) {
     return Boolean.TRUE.equals(
         tx.execute(
             status -> {
+              // The write is settled with the store that shows its outcome, in one transaction.
+              settle.run();
               Instant at = clock.instant();
               String exchangeId =
                   jdbc.sql("select exchange_id from synced_event where id = ? for update")
@@ -445,9 +461,6 @@ public class CalendarStore {
               if (newer > 0) {
                 return false;
               }
-              jdbc.sql("update synced_event set write_pending = false where id = ?")
-                  .param(eventPk)
-                  .update();
               if (now == null) {
                 markDeleted(calendar.id(), exchangeId, at);
               } else {

@@ -85,7 +85,17 @@ final class BindingSync {
       if (!phase.equals(SyncJobs.CALENDARS)) {
         // Writes made through the calendar API go first: a round never reads an item before the
         // write that changed it is recorded.
-        delivery.deliver(binding, source.writer(), job.generation());
+        int written = delivery.deliver(binding, source.writer(), job.generation());
+        Instant roundDue =
+            job.lastSuccessAt() == null ? null : job.lastSuccessAt().plus(settings.interval());
+        if (written > 0
+            && phase.equals(SyncJobs.INCREMENTAL)
+            && roundDue != null
+            && roundDue.isAfter(clock.instant())) {
+          // The job came for the writes alone: each is read back already, the round keeps its time.
+          return new SyncJobs.Outcome(
+              SyncJobs.INCREMENTAL, roundDue, 0, job.generation(), null, null, false);
+        }
       }
       int budget = settings.pagesPerStep();
       ReadAhead ahead = new ReadAhead();

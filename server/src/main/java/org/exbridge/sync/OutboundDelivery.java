@@ -122,13 +122,9 @@ final class OutboundDelivery {
       return;
     }
     String mailbox = binding.exchangeAccount();
+    Sent sent;
     try {
-      String itemId = deliver(mailbox, calendar, row, writer, w);
-      if (itemId != null) {
-        store.refresh(calendar, row.id(), writer.read(mailbox, itemId), generation, w.id());
-      } else {
-        store.refresh(calendar, row.id(), null, generation, w.id());
-      }
+      sent = deliver(mailbox, calendar, row, writer, w);
     } catch (ExchangeException e) {
       if (accountWide(e)) {
         attempt(w, e);
@@ -142,21 +138,43 @@ final class OutboundDelivery {
           row.eventId(),
           e.code(),
           e.getMessage());
-      settle(w, "failed", e.code() + ": " + e.getMessage(), null);
+      String exchangeId = reads.row(row.id()).map(StoredEvent::exchangeId).orElse(row.exchangeId());
+      SourceEvent now =
+          exchangeId.startsWith("exbridge:") ? null : writer.read(mailbox, exchangeId);
+      store.refresh(
+          calendar,
+          row.id(),
+          now,
+          generation,
+          w.id(),
+          () -> settle(w, "failed", e.code() + ": " + e.getMessage(), null));
       metrics.write("failed");
-      restore(mailbox, calendar, row, writer, w, generation);
+      return;
     }
+    // Read back, and settled with what was read: if the read fails the write stays pending and is
+    // sent again, which finds its work done (the stamped item, the values already there).
+    SourceEvent now = sent.itemId() == null ? null : writer.read(mailbox, sent.itemId());
+    store.refresh(
+        calendar,
+        row.id(),
+        now,
+        generation,
+        w.id(),
+        () -> settle(w, "delivered", null, sent.conflicts()));
+    metrics.write("delivered");
   }
 
-  /** Sends the write; returns the item to read back, or null when the item is gone. */
-  private String deliver(
+  /** A write Exchange took: the item to read back (null when gone), and fields in conflict. */
+  private record Sent(String itemId, String conflicts) {}
+
+  /** Sends the write. */
+  private Sent deliver(
       String mailbox, StoredCalendar calendar, StoredEvent row, ExchangeWriter writer, Write w) {
     String exchangeId = row.exchangeId();
     switch (w.op()) {
       case "create" -> {
         if (!exchangeId.startsWith("exbridge:")) {
-          settle(w, "delivered", null, null);
-          return exchangeId;
+          return new Sent(exchangeId, null);
         }
         ExchangeWriter.Written written =
             writer.create(
@@ -167,18 +185,14 @@ final class OutboundDelivery {
                 w.sent(),
                 w.send());
         recordId(calendar, row, written.itemId());
-        settle(w, "delivered", null, null);
-        metrics.write("delivered");
-        return written.itemId();
+        return new Sent(written.itemId(), null);
       }
       case "reply" -> {
         writer.reply(
             mailbox,
             ExchangeWriter.ItemRef.of(exchangeId),
             SourceEvent.Attendee.Response.valueOf(w.fields().path("rsvp").path("to").asString()));
-        settle(w, "delivered", null, null);
-        metrics.write("delivered");
-        return exchangeId;
+        return new Sent(exchangeId, null);
       }
       case "delete" -> {
         try {
@@ -191,14 +205,10 @@ final class OutboundDelivery {
             throw e;
           }
         }
-        settle(w, "delivered", null, null);
-        metrics.write("delivered");
-        return w.occurrence() == null ? null : exchangeId;
+        return new Sent(w.occurrence() == null ? null : exchangeId, null);
       }
       default -> {
-        update(mailbox, row, writer, w, exchangeId);
-        metrics.write("delivered");
-        return exchangeId;
+        return new Sent(exchangeId, update(mailbox, row, writer, w, exchangeId));
       }
     }
   }
@@ -207,7 +217,7 @@ final class OutboundDelivery {
    * An update, based on the change key the store holds; on a conflict (or for one occurrence,
    * always) Exchange's version is read and only what Exchange did not change is written.
    */
-  private void update(
+  private String update(
       String mailbox, StoredEvent master, ExchangeWriter writer, Write w, String exchangeId) {
     Map<String, String[]> changes = new LinkedHashMap<>();
     w.fields()
@@ -278,7 +288,7 @@ final class OutboundDelivery {
           master.eventId(),
           String.join(", ", conflicts));
     }
-    settle(w, "delivered", null, conflicts.isEmpty() ? null : String.join(",", conflicts));
+    return conflicts.isEmpty() ? null : String.join(",", conflicts);
   }
 
   /**
@@ -302,27 +312,6 @@ final class OutboundDelivery {
               }
               return true;
             });
-  }
-
-  /** After a refused write: the store takes Exchange's version of the item again. */
-  private void restore(
-      String mailbox,
-      StoredCalendar calendar,
-      StoredEvent row,
-      ExchangeWriter writer,
-      Write w,
-      int generation) {
-    String exchangeId = reads.row(row.id()).map(StoredEvent::exchangeId).orElse(row.exchangeId());
-    SourceEvent now = null;
-    if (!exchangeId.startsWith("exbridge:")) {
-      try {
-        now = writer.read(mailbox, exchangeId);
-      } catch (ExchangeException e) {
-        // the next round reads it
-        return;
-      }
-    }
-    store.refresh(calendar, row.id(), now, generation, w.id());
   }
 
   /** An occurrence's exception row, if it has one, with its own Exchange id (may be null). */

@@ -89,7 +89,12 @@ public final class SyncEngine implements SmartLifecycle {
     }
   }
 
-  private void poll() {
+  /**
+   * Claims as many due jobs as there are free workers. One claim at a time: the timer, a worker
+   * coming free and a write through the API all ask for one, and two claims at once on H2 (which
+   * takes no row locks here) would hand one job to two workers.
+   */
+  private synchronized void poll() {
     try {
       int free;
       while (!stopping && (free = permits.availablePermits()) > 0) {

@@ -149,12 +149,20 @@ public class SyncJobs {
   /** Hands the job back; does nothing when the lease was lost to another instance meanwhile. */
   public boolean release(Job job, String owner, Outcome o) {
     Instant now = clock.instant();
+    // A write made through the calendar API while the step ran made the job due then; the step's
+    // own next time must not hide it (unless the job is waiting out a fault: the write waits too).
     return jdbc.sql(
-                "update sync_job set phase = ?, due_at = ?, attempts = ?, generation = ?, last_error_code = ?,"
+                "update sync_job set phase = ?, due_at = case when ? = 0 and ? < ? and exists (select 1 from"
+                    + " outbound_write w where w.binding_id = sync_job.binding_id and w.state = 'pending')"
+                    + " then ? else ? end, attempts = ?, generation = ?, last_error_code = ?,"
                     + " last_error = ?, last_success_at = case when ? then ? else last_success_at end, locked_by = null,"
                     + " lease_until = null where id = ? and locked_by = ?")
             .params(
                 o.phase(),
+                o.attempts(),
+                Times.sql(now),
+                Times.sql(o.dueAt()),
+                Times.sql(now),
                 Times.sql(o.dueAt()),
                 o.attempts(),
                 o.generation(),
