@@ -6,49 +6,17 @@ completed round) and its round and event counters.
 
 Usage (bench/sync.sh calls it): capacity.py SERVER SIM ADMIN_TOKEN USER_TOKEN N ACCOUNTS WATCH_S
 """
-import http.client
-import json
-import re
 import sys
-import threading
 import time
-import urllib.parse
 from concurrent.futures import ThreadPoolExecutor
+
+from benchlib import call, ews_accounts
 
 server, sim, admin_token, user_token = sys.argv[1:5]
 n, accounts, watch = int(sys.argv[5]), int(sys.argv[6]), int(sys.argv[7])
-local = threading.local()
 
 
-def call(base, method, path, token=None, body=None, retry=True):
-    url = urllib.parse.urlparse(base)
-    conn = getattr(local, base, None)
-    if conn is None:
-        conn = http.client.HTTPConnection(url.hostname, url.port, timeout=60)
-        setattr(local, base, conn)
-    headers = {"Content-Type": "application/json"}
-    if token:
-        headers["Authorization"] = "Bearer " + token
-    try:
-        conn.request(method, path, body=None if body is None else json.dumps(body), headers=headers)
-        reply = conn.getresponse()
-        text = reply.read().decode()
-    except (http.client.HTTPException, ConnectionError):
-        # The server closed a kept-alive connection: once more on a new one.
-        conn.close()
-        setattr(local, base, None)
-        if not retry:
-            raise
-        return call(base, method, path, token, body, False)
-    if reply.status >= 300:
-        raise RuntimeError(f"{method} {path}: {reply.status} {text}")
-    return json.loads(text) if text.startswith(("{", "[")) else text
-
-
-for a in range(accounts):
-    call(server, "PUT", f"/admin/api/v1/tenants/bench/exchange_admin_accounts/ews{a}@exchange.test",
-         admin_token, {"protocol": "ews", "ews_url": sim + "/EWS/Exchange.asmx",
-                       "username": "admin@exchange.test", "password": "secret", "auth": "ntlm"})
+ews_accounts(server, sim, admin_token, accounts)
 
 
 def bind(i):

@@ -9,53 +9,24 @@ and writes delivered to Exchange per second over the same time.
 Usage (bench/writes.sh calls it): writes.py SERVER SIM ADMIN_TOKEN APP_ID BOSS_TOKEN N RATE SECONDS CLIENTS
 """
 import base64
-import http.client
-import json
 import random
 import sys
 import threading
 import time
 import uuid
 from collections import Counter
-import urllib.parse
 from concurrent.futures import ThreadPoolExecutor
+
 from datetime import datetime
+
+from benchlib import call, ews_accounts
 
 server, sim, admin_token, app_id, boss = sys.argv[1:6]
 n, rate, seconds, clients = (int(x) for x in sys.argv[6:10])
 accounts = 10
-local = threading.local()
 
 
-def call(base, method, path, token=None, body=None, retry=True):
-    url = urllib.parse.urlparse(base)
-    conn = getattr(local, base, None)
-    if conn is None:
-        conn = http.client.HTTPConnection(url.hostname, url.port, timeout=60)
-        setattr(local, base, conn)
-    headers = {"Content-Type": "application/json"}
-    if token:
-        headers["Authorization"] = "Bearer " + token
-    try:
-        conn.request(method, path, body=None if body is None else json.dumps(body), headers=headers)
-        reply = conn.getresponse()
-        text = reply.read().decode()
-    except (http.client.HTTPException, ConnectionError):
-        conn.close()
-        setattr(local, base, None)
-        if not retry:
-            raise
-        return call(base, method, path, token, body, False)
-    if reply.status >= 300:
-        raise RuntimeError(f"{method} {path}: {reply.status} {text}")
-    return json.loads(text) if text.startswith(("{", "[")) else text
-
-
-for a in range(accounts):
-    call(server, "PUT", f"/admin/api/v1/tenants/bench/exchange_admin_accounts/ews{a}@exchange.test",
-         admin_token, {"protocol": "ews", "ews_url": sim + "/EWS/Exchange.asmx",
-                       "username": "admin@exchange.test", "password": "secret", "auth": "ntlm"})
-users = []
+ews_accounts(server, sim, admin_token, accounts)
 
 
 def bind(i):

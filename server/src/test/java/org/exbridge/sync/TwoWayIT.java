@@ -296,16 +296,7 @@ class TwoWayIT {
     assertThat(truth(db, protocol, series).get(0).path("time_zone").asString())
         .isEqualTo("Europe/Berlin");
     // Wait until the series is stored as Exchange holds it (no write pending), then edit instances.
-    await()
-        .atMost(Duration.ofSeconds(10))
-        .until(
-            () ->
-                s.server()
-                        .jdbc()
-                        .sql("select count(*) from outbound_write where state = 'pending'")
-                        .query(Integer.class)
-                        .single()
-                    == 0);
+    settled(s);
     Instance[] instances =
         s.sdk()
             .calendar()
@@ -367,16 +358,7 @@ class TwoWayIT {
                 user(s, protocol));
     assertThat(deleted.success()).as(deleted.getMsg()).isTrue();
     await().atMost(Duration.ofSeconds(10)).until(() -> truth(db, protocol, tag).isEmpty());
-    await()
-        .atMost(Duration.ofSeconds(10))
-        .until(
-            () ->
-                s.server()
-                        .jdbc()
-                        .sql("select count(*) from outbound_write where state = 'pending'")
-                        .query(Integer.class)
-                        .single()
-                    == 0);
+    settled(s);
 
     // No echo: rounds that read these writes back write nothing and change nothing.
     int writes = writeRequests(protocol);
@@ -411,17 +393,47 @@ class TwoWayIT {
         .single();
   }
 
+  private static int pending(Side s) {
+    return s.server()
+        .jdbc()
+        .sql("select count(*) from outbound_write where state = 'pending'")
+        .query(Integer.class)
+        .single();
+  }
+
+  /** Every write made so far has reached Exchange (or failed) and been read back. */
   private void settled(Side s) {
+    await().atMost(Duration.ofSeconds(15)).until(() -> pending(s) == 0);
+  }
+
+  /** The event the store holds with this summary, once the sync has stored it. */
+  private static String storedEventId(Side s, String summary) {
     await()
         .atMost(Duration.ofSeconds(15))
         .until(
             () ->
                 s.server()
                         .jdbc()
-                        .sql("select count(*) from outbound_write where state = 'pending'")
+                        .sql("select count(*) from synced_event where summary = ?")
+                        .param(summary)
                         .query(Integer.class)
                         .single()
-                    == 0);
+                    == 1);
+    return s.server()
+        .jdbc()
+        .sql("select event_id from synced_event where summary = ?")
+        .param(summary)
+        .query(String.class)
+        .single();
+  }
+
+  private static boolean deleted(Side s, String eventId) {
+    return s.server()
+        .jdbc()
+        .sql("select deleted from synced_event where event_id = ?")
+        .param(eventId)
+        .query(Boolean.class)
+        .single();
   }
 
   private String createOne(Side s, Database db, String protocol, String tag) throws Exception {
@@ -723,14 +735,7 @@ class TwoWayIT {
             .single();
     assertThat(last[0]).isEqualTo("failed");
     assertThat(last[1]).contains("ErrorItemNotFound");
-    assertThat(
-            s.server()
-                .jdbc()
-                .sql("select deleted from synced_event where event_id = ?")
-                .param(eventId)
-                .query(Boolean.class)
-                .single())
-        .isTrue();
+    assertThat(deleted(s, eventId)).isTrue();
     JsonNode progress = s.operator().adminGet("/admin/api/v1/bindings/" + bindingId(db, protocol));
     assertThat(progress.path("status").asString()).isEqualTo("done");
     assertThat(progress.path("writes").path("failed").asInt()).isPositive();
@@ -803,13 +808,7 @@ class TwoWayIT {
               .send(
                   "DELETE", "/open-apis/calendar/v4/exchange_bindings/" + id, s.boss(), null, null);
       assertThat(unbound.status()).as(unbound.body()).isEqualTo(200);
-      assertThat(
-              s.server()
-                  .jdbc()
-                  .sql("select count(*) from outbound_write where state = 'pending'")
-                  .query(Integer.class)
-                  .single())
-          .isZero();
+      assertThat(pending(s)).isZero();
       int after = writeRequests(protocol);
       // Past the moment the write would have been retried: nothing arrives.
       await()
@@ -959,24 +958,7 @@ class TwoWayIT {
                 "end", start.plusHours(1).toString(),
                 "organizer", Map.of("name", "Olga", "email", "olga@elsewhere.test"),
                 "attendees", List.of(Map.of("name", "Two Way", "email", mailbox(db, protocol))))));
-    await()
-        .atMost(Duration.ofSeconds(15))
-        .until(
-            () ->
-                s.server()
-                        .jdbc()
-                        .sql("select count(*) from synced_event where summary = ?")
-                        .param(tag)
-                        .query(Integer.class)
-                        .single()
-                    == 1);
-    String eventId =
-        s.server()
-            .jdbc()
-            .sql("select event_id from synced_event where summary = ?")
-            .param(tag)
-            .query(String.class)
-            .single();
+    String eventId = storedEventId(s, tag);
     var accepted = reply(s, protocol, eventId, "accept");
     assertThat(accepted.success()).as(accepted.getMsg()).isTrue();
     settled(s);
@@ -999,14 +981,7 @@ class TwoWayIT {
     assertThat(declined.success()).as(declined.getMsg()).isTrue();
     settled(s);
     assertThat(truth(db, protocol, tag)).isEmpty();
-    assertThat(
-            s.server()
-                .jdbc()
-                .sql("select deleted from synced_event where event_id = ?")
-                .param(eventId)
-                .query(Boolean.class)
-                .single())
-        .isTrue();
+    assertThat(deleted(s, eventId)).isTrue();
     // One's own event has nobody to reply to.
     String own = createOne(s, db, protocol, tag + " own");
     assertThat(reply(s, protocol, own, "accept").getCode()).isEqualTo(190002);
@@ -1051,24 +1026,7 @@ class TwoWayIT {
                     List.of(
                         Map.of("name", "A", "email", "a@example.test"),
                         Map.of("name", "B", "email", "b@example.test")))));
-    await()
-        .atMost(Duration.ofSeconds(15))
-        .until(
-            () ->
-                s.server()
-                        .jdbc()
-                        .sql("select count(*) from synced_event where summary = ?")
-                        .param(tag)
-                        .query(Integer.class)
-                        .single()
-                    == 1);
-    String eventId =
-        s.server()
-            .jdbc()
-            .sql("select event_id from synced_event where summary = ?")
-            .param(tag)
-            .query(String.class)
-            .single();
+    String eventId = storedEventId(s, tag);
     String messages = "/_sim/mailboxes/" + mailbox + "/messages";
     fx.control("DELETE", messages, null);
     assertThat(
