@@ -8,18 +8,9 @@ EVENTS=${1:-10000}
 BIG=${2:-100000}
 PORT=${BENCH_SIM_PORT:-18191}
 
-# A JDK of 21 or later for the reader (the simulator runs on anything from 17).
-JAVA21=""
-for home in "${JAVA_HOME:-}" /usr/lib/jvm/*; do
-  [ -n "$home" ] && [ -x "$home/bin/java" ] && [ -f "$home/release" ] || continue
-  major=$(sed -n 's/^JAVA_VERSION="\([0-9]*\).*/\1/p' "$home/release")
-  if [ "${major:-0}" -ge 21 ]; then JAVA21="$home/bin/java"; fi
-done
-[ -n "$JAVA21" ] || { echo "no JDK >= 21 found" >&2; exit 1; }
+source bench/testclasses.sh
+bench_classpath
 
-./mvnw -q -B -DskipTests install
-./mvnw -q -B -pl server test-compile dependency:build-classpath -Dmdep.outputFile=target/bench.classpath -Dmdep.includeScope=test
-CP="server/target/classes:server/target/test-classes:$(cat server/target/bench.classpath)"
 
 run_sim() { # events latency
   java -Xmx4g -jar exchange-simulator/target/exchange-simulator.jar --port "$PORT" --mailboxes 1 --events "$1" --seed 1 \

@@ -39,3 +39,4 @@ start() { # mailboxes events latency interval
     -d "{\"protocol\":\"graph\",\"graph_url\":\"$S\",\"token_url\":\"$S/t/oauth2/v2.0/token\",\"client_id\":\"sim-client\",\"client_secret\":\"sim-secret\"}" >/dev/null
 }
 
+

@@ -48,7 +48,15 @@ measure() { # admin mailbox user label
 
 if [ "$EVENTS" -gt 0 ]; then
 echo "== one $EVENTS-event mailbox, 20 ms per Exchange request"
+source bench/testclasses.sh
+bench_classpath
 start 4 "$EVENTS" 20 60s
+peer() { # the peer: a plain ews-java-api program reading the same mailbox
+  curl -sf -XDELETE $S/_sim/requests >/dev/null
+  echo "$("$JAVA21" -Xmx1g -cp "$CP" org.exbridge.bench.EwsJavaApiPeer "$S" user1@exchange.test 2>/dev/null | tail -1);" \
+       "$(curl -sf $S/_sim/requests | field '["total"]') Exchange requests"
+}
+peer; peer
 # A server that has run before: the first bind through each protocol warms the JVM up.
 measure ews@exchange.test user3@exchange.test carol "warm-up (first bind on a fresh JVM):"
 measure graph@exchange.test user4@exchange.test dave "warm-up (first bind on a fresh JVM):"

@@ -474,10 +474,19 @@ final class EwsOperations {
     Xml x = new Xml();
     x.open("m:SyncFolderItemsResponse", "xmlns:m", M, "xmlns:t", T).open("m:ResponseMessages");
     Element folder = child(op, M, "SyncFolderId");
-    SimMailbox.SimCalendar calendar =
-        folder == null
-            ? null
-            : mailbox.calendar(folderNumber(mailbox, EwsService.firstElement(folder)));
+    long folderNumber =
+        folder == null ? Long.MIN_VALUE : folderNumber(mailbox, EwsService.firstElement(folder));
+    SimMailbox.SimCalendar calendar = mailbox.calendar(folderNumber);
+    if (folderNumber == OLD_CALENDAR) {
+      // The calendar under Deleted Items is a real, empty folder: it syncs, with nothing in it.
+      x.open("m:SyncFolderItemsResponseMessage", "ResponseClass", "Success")
+          .text("m:ResponseCode", "NoError")
+          .text("m:SyncState", EwsService.syncState(OLD_CALENDAR, mailbox.version()))
+          .text("m:IncludesLastItemInRange", true)
+          .empty("m:Changes")
+          .close("m:SyncFolderItemsResponseMessage");
+      return x.close("m:ResponseMessages").close("m:SyncFolderItemsResponse").toString();
+    }
     Element stateElement = child(op, M, "SyncState");
     String state = stateElement == null ? "" : stateElement.getTextContent().trim();
     Element maxElement = child(op, M, "MaxChangesReturned");

@@ -284,6 +284,7 @@ public class CalendarStore {
         }
       }
     }
+    markSeen(calendar.id(), page.unchangedIds(), generation);
     for (String id : page.deletedIds()) {
       markDeleted(calendar.id(), id, now);
     }
@@ -475,6 +476,52 @@ public class CalendarStore {
               }
               return true;
             }));
+  }
+
+  /**
+   * What of these items the calendar holds with the change key Exchange reports, whole: live, with
+   * no write of exbridge's on its way. A read need not fetch those again.
+   */
+  public org.exbridge.exchange.StoredVersions versions(StoredCalendar calendar) {
+    return changeKeys -> {
+      Set<String> same = new HashSet<>();
+      List<String> ids = List.copyOf(changeKeys.keySet());
+      for (int from = 0; from < ids.size(); from += LOOKUP_CHUNK) {
+        named.query(
+            "select exchange_id, change_key from synced_event where exchange_id in (:ids)"
+                + " and calendar_pk = :calendar and deleted = false and not "
+                + WRITE_PENDING,
+            new MapSqlParameterSource()
+                .addValue("ids", ids.subList(from, Math.min(ids.size(), from + LOOKUP_CHUNK)))
+                .addValue("calendar", calendar.id()),
+            (ResultSet rs) -> {
+              String id = rs.getString("exchange_id");
+              if (rs.getString("change_key") != null
+                  && rs.getString("change_key").equals(changeKeys.get(id))) {
+                same.add(id);
+              }
+            });
+      }
+      return same;
+    };
+  }
+
+  /** Items a full read saw unchanged (and their exceptions) are seen in this generation. */
+  private void markSeen(long calendarPk, List<String> ids, int generation) {
+    if (ids.isEmpty()) {
+      return;
+    }
+    Map<String, Existing> existing = new HashMap<>();
+    Map<String, List<Existing>> exceptionsByMaster = new HashMap<>();
+    for (int from = 0; from < ids.size(); from += LOOKUP_CHUNK) {
+      List<String> chunk = ids.subList(from, Math.min(ids.size(), from + LOOKUP_CHUNK));
+      for (String column : List.of("exchange_id", "master_exchange_id")) {
+        lookUp(calendarPk, column, chunk, existing, exceptionsByMaster);
+      }
+    }
+    List<Object[]> seen = new ArrayList<>();
+    existing.values().forEach(e -> seen.add(new Object[] {generation, e.id()}));
+    template.batchUpdate("update synced_event set seen_generation = ? where id = ?", seen);
   }
 
   private void markDeleted(long calendarPk, String exchangeId, Instant now) {

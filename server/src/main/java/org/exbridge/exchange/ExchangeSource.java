@@ -30,10 +30,24 @@ public interface ExchangeSource {
   SourcePage all(String mailbox, String calendarId, String cursor);
 
   /**
+   * {@link #all}, not fetching again what {@code stored} already holds as it is (those come back as
+   * {@link SourcePage#unchangedIds}); a protocol that reads whole items anyway ignores it.
+   */
+  default SourcePage all(String mailbox, String calendarId, String cursor, StoredVersions stored) {
+    return all(mailbox, calendarId, cursor);
+  }
+
+  /**
    * What changed since the cursor: created and updated events, and deleted ids. A cursor the server
    * no longer accepts raises {@link ExchangeException.Kind#CURSOR_LOST}.
    */
   SourcePage changes(String mailbox, String calendarId, String cursor);
+
+  /** {@link #changes}, not fetching again what {@code stored} already holds as it is. */
+  default SourcePage changes(
+      String mailbox, String calendarId, String cursor, StoredVersions stored) {
+    return changes(mailbox, calendarId, cursor);
+  }
 
   /** Writes to the same organisation through the same profile (two-way). */
   ExchangeWriter writer();

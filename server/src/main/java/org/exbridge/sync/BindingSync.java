@@ -138,11 +138,12 @@ final class BindingSync {
               return success(SyncJobs.INCREMENTAL, clock.instant().plus(settings.interval()), job);
             }
             String calendarId = current.exchangeId();
+            var stored = store.versions(current);
             SourcePage page =
                 ahead.read(
                     current,
                     current.fullCursor(),
-                    c -> source.all(mailbox, calendarId, c),
+                    c -> source.all(mailbox, calendarId, c, stored),
                     budget > 1);
             metrics.problems(
                 store.applyPage(current, CalendarStore.Read.FULL, page, job.generation()));
@@ -162,7 +163,9 @@ final class BindingSync {
               String cursor = calendar.fullCursor();
               SourcePage page;
               do {
-                page = source.changes(mailbox, calendar.exchangeId(), cursor);
+                page =
+                    source.changes(
+                        mailbox, calendar.exchangeId(), cursor, store.versions(calendar));
                 metrics.problems(
                     store.applyPage(calendar, CalendarStore.Read.CHANGES, page, job.generation()));
                 metrics.page(page.events().size() + page.deletedIds().size());

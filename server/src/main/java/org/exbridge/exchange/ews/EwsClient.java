@@ -30,6 +30,7 @@ import org.exbridge.exchange.SourceCalendar;
 import org.exbridge.exchange.SourceEvent;
 import org.exbridge.exchange.SourcePage;
 import org.exbridge.exchange.SourceProblem;
+import org.exbridge.exchange.StoredVersions;
 
 /**
  * On-premises Exchange (2013 to 2019, Subscription Edition) through EWS, impersonating each
@@ -313,15 +314,31 @@ public final class EwsClient implements ExchangeSource {
 
   @Override
   public SourcePage all(String mailbox, String calendarId, String cursor) {
-    return sync(mailbox, calendarId, cursor);
+    return sync(mailbox, calendarId, cursor, StoredVersions.NONE);
+  }
+
+  @Override
+  public SourcePage all(String mailbox, String calendarId, String cursor, StoredVersions stored) {
+    return sync(mailbox, calendarId, cursor, stored);
   }
 
   @Override
   public SourcePage changes(String mailbox, String calendarId, String cursor) {
-    return sync(mailbox, calendarId, cursor);
+    return sync(mailbox, calendarId, cursor, StoredVersions.NONE);
   }
 
-  private SourcePage sync(String mailbox, String calendarId, String state) {
+  @Override
+  public SourcePage changes(
+      String mailbox, String calendarId, String cursor, StoredVersions stored) {
+    return sync(mailbox, calendarId, cursor, stored);
+  }
+
+  /**
+   * One SyncFolderItems page; the items it names are fetched by GetItem, except those the store
+   * holds with the change key the page reports (read in the window already, or written back by
+   * exbridge itself).
+   */
+  private SourcePage sync(String mailbox, String calendarId, String state, StoredVersions stored) {
     XmlNode message =
         request(
                 mailbox,
@@ -330,7 +347,7 @@ public final class EwsClient implements ExchangeSource {
             .get(0);
     String newState = message.childText(M, "SyncState");
     boolean last = !"false".equals(message.childText(M, "IncludesLastItemInRange"));
-    List<String> changed = new ArrayList<>();
+    Map<String, String> changed = new java.util.LinkedHashMap<>();
     List<String> deleted = new ArrayList<>();
     XmlNode changes = message.child(M, "Changes");
     for (XmlNode change : changes == null ? List.<XmlNode>of() : changes.children) {
@@ -341,16 +358,30 @@ public final class EwsClient implements ExchangeSource {
       switch (change.name) {
         case "Create", "Update" -> {
           if (change.child(T, "CalendarItem") != null) {
-            changed.add(id.attr("Id"));
+            changed.put(id.attr("Id"), id.attr("ChangeKey"));
           }
         }
         case "Delete" -> deleted.add(id.attr("Id"));
         default -> {}
       }
     }
+    Map<String, String> keyed = new java.util.HashMap<>();
+    changed.forEach(
+        (id, key) -> {
+          if (key != null && !key.isEmpty()) {
+            keyed.put(id, key);
+          }
+        });
+    java.util.Set<String> unchanged =
+        keyed.isEmpty() ? java.util.Set.of() : stored.unchanged(keyed);
+    List<String> fetch = new ArrayList<>();
+    List<String> kept = new ArrayList<>();
+    for (String id : changed.keySet()) {
+      (unchanged.contains(id) ? kept : fetch).add(id);
+    }
     List<SourceProblem> problems = new ArrayList<>();
-    List<SourceEvent> events = complete(mailbox, getItems(mailbox, changed, false), problems);
-    return new SourcePage(events, deleted, newState, !last, problems);
+    List<SourceEvent> events = complete(mailbox, getItems(mailbox, fetch, false), problems);
+    return new SourcePage(events, deleted, newState, !last, problems, kept);
   }
 
   /** Masters get their exceptions, read by a GetItem of their own. */
