@@ -52,7 +52,7 @@ final class EwsOperations {
   }
 
   /** The folder a FolderId or DistinguishedFolderId names, or MIN_VALUE. */
-  private static long folderNumber(SimMailbox mailbox, Element id) {
+  static long folderNumber(SimMailbox mailbox, Element id) {
     if (id == null) {
       return Long.MIN_VALUE;
     }

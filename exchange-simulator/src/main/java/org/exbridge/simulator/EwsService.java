@@ -30,7 +30,29 @@ final class EwsService {
   static final int FIND_COUNT_LIMIT = 1000;
   static final int MAX_SYNC_CHANGES = 512;
 
-  record Reply(int status, String body, String wwwAuthenticate) {}
+  /**
+   * An answer: a whole body, or (GetStreamingEvents) a stream the HTTP layer keeps open, with extra
+   * headers.
+   */
+  record Reply(
+      int status,
+      String body,
+      String wwwAuthenticate,
+      Streamer stream,
+      java.util.Map<String, String> headers) {
+    Reply(int status, String body, String wwwAuthenticate) {
+      this(status, body, wwwAuthenticate, null, java.util.Map.of());
+    }
+
+    Reply(int status, String body, String wwwAuthenticate, Streamer stream) {
+      this(status, body, wwwAuthenticate, stream, java.util.Map.of());
+    }
+  }
+
+  /** Writes a streaming answer's body until it ends. */
+  interface Streamer {
+    void stream(java.io.OutputStream body) throws java.io.IOException;
+  }
 
   private final Simulator sim;
 
@@ -46,6 +68,11 @@ final class EwsService {
    * whole.
    */
   Reply handle(String authorization, String connection, byte[] body) {
+    return handle(authorization, connection, body, false);
+  }
+
+  /** As above; {@code preferAffinity} is the X-PreferServerAffinity header. */
+  Reply handle(String authorization, String connection, byte[] body, boolean preferAffinity) {
     Document request;
     try {
       request = parse(body);
@@ -89,7 +116,26 @@ final class EwsService {
         return injected;
       }
     }
-    Reply reply = dispatch(op, operation, mailbox);
+    Reply reply;
+    String account = account(authorization);
+    if (op.equals("GetStreamingEvents")) {
+      reply = sim.push().getStreamingEvents(operation, account);
+    } else if (op.equals("Unsubscribe")) {
+      reply = ok(sim.push().unsubscribe(operation));
+    } else {
+      reply = dispatch(op, operation, mailbox, account);
+      if (op.equals("Subscribe") && preferAffinity && reply.status() == 200) {
+        // Exchange names the backend that holds the subscription; clients send it back.
+        reply =
+            new Reply(
+                200,
+                reply.body(),
+                null,
+                null,
+                java.util.Map.of(
+                    "X-BackEndOverrideCookie", "sim-backend-1~" + Math.abs(mailbox.hashCode())));
+      }
+    }
     if (lose) {
       // Done, but the answer never reaches the client: a proxy in between timed out.
       sim.log().record("ews", op, mailbox, 504);
@@ -178,7 +224,28 @@ final class EwsService {
     }
   }
 
-  private Reply dispatch(String op, Element operation, String address) {
+  /**
+   * Whom the caller authenticated as: the Basic user, or the one account NTLM and tokens stand for.
+   */
+  private static String account(String authorization) {
+    if (authorization != null && authorization.regionMatches(true, 0, "Basic ", 0, 6)) {
+      try {
+        String pair =
+            new String(
+                Base64.getDecoder().decode(authorization.substring(6).trim()),
+                StandardCharsets.UTF_8);
+        int colon = pair.indexOf(':');
+        return (colon < 0 ? pair : pair.substring(0, colon)).toLowerCase(Locale.ROOT);
+      } catch (IllegalArgumentException e) {
+        return "unknown";
+      }
+    }
+    return authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)
+        ? "app"
+        : Credentials.EWS_USER;
+  }
+
+  private Reply dispatch(String op, Element operation, String address, String account) {
     SimMailbox mailbox = address == null ? null : sim.mailbox(address);
     if (mailbox == null) {
       return new Reply(
@@ -191,9 +258,9 @@ final class EwsService {
     }
     try {
       if (WRITES.contains(op)) {
-        return mailbox.write(() -> operation(op, operation, mailbox));
+        return mailbox.write(() -> operation(op, operation, mailbox, account));
       }
-      return mailbox.read(() -> operation(op, operation, mailbox));
+      return mailbox.read(() -> operation(op, operation, mailbox, account));
     } catch (RuntimeException e) {
       // Like Exchange: a fault in words, never a dropped connection.
       java.util.logging.Logger.getLogger(EwsService.class.getName())
@@ -208,7 +275,7 @@ final class EwsService {
   private static final java.util.Set<String> WRITES =
       java.util.Set.of("CreateItem", "UpdateItem", "DeleteItem");
 
-  private Reply operation(String op, Element operation, SimMailbox mailbox) {
+  private Reply operation(String op, Element operation, SimMailbox mailbox, String account) {
     return switch (op) {
       case "CreateItem" -> ok(EwsWrites.createItem(mailbox, operation, sim.clock()));
       case "UpdateItem" -> ok(EwsWrites.updateItem(mailbox, operation, sim.clock()));
@@ -218,6 +285,7 @@ final class EwsService {
       case "FindItem" -> ok(EwsOperations.findItem(mailbox, operation));
       case "GetItem" -> ok(EwsOperations.getItem(mailbox, operation));
       case "SyncFolderItems" -> ok(EwsOperations.syncFolderItems(mailbox, operation));
+      case "Subscribe" -> ok(sim.push().subscribe(operation, mailbox, account));
       default ->
           new Reply(
               500,

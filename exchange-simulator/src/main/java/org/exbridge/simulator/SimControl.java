@@ -47,6 +47,12 @@ final class SimControl {
 
   private Reply route(String method, String path, String rawQuery, JsonNode body) {
     Map<String, String> query = GraphService.query(rawQuery);
+    if (path.equals("/_sim/push") || path.startsWith("/_sim/push/")) {
+      Reply pushed = sim.push().control(method, path, body);
+      return pushed != null
+          ? pushed
+          : problem(404, "no such control endpoint: " + method + " " + path);
+    }
     switch (method + " " + path) {
       case "GET /_sim/mailboxes" -> {
         return ok(mailboxes());
@@ -233,7 +239,7 @@ final class SimControl {
           mailbox.put(calendar, e, sim.clock());
         }
       }
-      sim.mailboxes().put(address, mailbox);
+      sim.add(mailbox);
     }
   }
 

@@ -22,6 +22,13 @@ final class SimMailbox {
   final List<Message> messages = new ArrayList<>();
 
   private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
+
+  /** Told of every change to an item, under the write lock: it must only queue. */
+  interface ChangeListener {
+    void changed(SimMailbox mailbox, long calendar, long item, long version, String kind);
+  }
+
+  volatile ChangeListener listener;
   private long version;
   private long nextNumber = 1;
 
@@ -102,19 +109,30 @@ final class SimMailbox {
   /** Adds or replaces an event; the change is visible to every sync state older than it. */
   void put(SimCalendar calendar, SimEvent event, Clock clock) {
     long v = nextVersion();
-    if (!calendar.events.containsKey(event.number)) {
+    boolean created = !calendar.events.containsKey(event.number);
+    if (created) {
       event.createdVersion = v;
     }
     event.version = v;
     event.lastModified = clock.instant();
     calendar.events.put(event.number, event);
+    tell(calendar.number, event.number, v, created ? "created" : "updated");
+  }
+
+  private void tell(long calendar, long item, long version, String kind) {
+    ChangeListener l = listener;
+    if (l != null) {
+      l.changed(this, calendar, item, version, kind);
+    }
   }
 
   boolean delete(long number) {
     for (SimCalendar c : calendars) {
       SimEvent removed = c.events.remove(number);
       if (removed != null) {
-        c.tombstones.add(new SimCalendar.Tombstone(number, removed.createdVersion, nextVersion()));
+        long v = nextVersion();
+        c.tombstones.add(new SimCalendar.Tombstone(number, removed.createdVersion, v));
+        tell(c.number, number, v, "deleted");
         return true;
       }
     }

@@ -39,6 +39,7 @@ public final class Simulator implements AutoCloseable {
   private final EwsService ews = new EwsService(this);
   private final GraphService graph = new GraphService(this);
   private final SimControl control = new SimControl(this);
+  private final SimPush push = new SimPush(this);
   private HttpServer server;
   private ExecutorService executor;
 
@@ -75,7 +76,7 @@ public final class Simulator implements AutoCloseable {
   /** Adds {@code count} generated mailboxes of {@code events} events each. */
   public Simulator generate(int count, int events, long seed) {
     for (SimMailbox m : Generator.generate(count, events, seed, clock)) {
-      mailboxes.put(m.address, m);
+      add(m);
     }
     return this;
   }
@@ -131,6 +132,7 @@ public final class Simulator implements AutoCloseable {
   @Override
   public void close() {
     stopChurn();
+    push.close();
     server.stop(0);
     executor.shutdownNow();
     try {
@@ -141,6 +143,16 @@ public final class Simulator implements AutoCloseable {
   }
 
   // --- for the services ---------------------------------------------------------------------
+
+  /** Adds (or replaces) a mailbox; its changes reach push subscribers from now on. */
+  void add(SimMailbox mailbox) {
+    mailbox.listener = push;
+    mailboxes.put(mailbox.address, mailbox);
+  }
+
+  SimPush push() {
+    return push;
+  }
 
   SimMailbox mailbox(String address) {
     return address == null ? null : mailboxes.get(address.toLowerCase(Locale.ROOT));
@@ -203,18 +215,48 @@ public final class Simulator implements AutoCloseable {
             ews.handle(
                 exchange.getRequestHeaders().getFirst("Authorization"),
                 String.valueOf(exchange.getRemoteAddress()),
-                body);
+                body,
+                "true"
+                    .equalsIgnoreCase(
+                        exchange.getRequestHeaders().getFirst("X-PreferServerAffinity")));
         if (r.wwwAuthenticate() != null) {
           for (String challenge : r.wwwAuthenticate().split("\n")) {
             exchange.getResponseHeaders().add("WWW-Authenticate", challenge);
           }
         }
-        send(exchange, r.status(), "text/xml; charset=utf-8", r.body(), Map.of());
+        if (r.stream() != null) {
+          exchange.getResponseHeaders().set("Content-Type", "text/xml; charset=utf-8");
+          exchange.sendResponseHeaders(200, 0);
+          try (OutputStream out = exchange.getResponseBody()) {
+            r.stream().stream(out);
+          } catch (IOException e) {
+            // the client went away
+          }
+          return;
+        }
+        send(exchange, r.status(), "text/xml; charset=utf-8", r.body(), r.headers());
         return;
       }
       Matcher token = TOKEN_PATH.matcher(path);
       if (token.matches() && method.equals("POST")) {
         token(exchange, new String(body, StandardCharsets.UTF_8));
+        return;
+      }
+      if (path.equals("/v1.0/subscriptions") || path.startsWith("/v1.0/subscriptions/")) {
+        String auth = exchange.getRequestHeaders().getFirst("Authorization");
+        GraphService.Reply r;
+        String rest = path.substring("/v1.0/subscriptions".length());
+        if (!credentials.graphAllows(auth)) {
+          r =
+              GraphService.error(
+                  401,
+                  "InvalidAuthenticationToken",
+                  "Access token validation failure. Invalid audience.");
+        } else {
+          r = push.graph(method, rest, body);
+        }
+        log.record("graph", "subscriptions." + method.toLowerCase(Locale.ROOT), null, r.status());
+        send(exchange, r.status(), "application/json", r.body(), r.headers());
         return;
       }
       if (path.startsWith("/v1.0/")) {

@@ -28,13 +28,16 @@ final class BindingsAdminController {
   private final SyncControl sync;
   private final ItemProblems problems;
   private final org.exbridge.calendar.CalendarEdits edits;
+  private final org.exbridge.push.PushStore push;
 
   BindingsAdminController(
       Bindings bindings,
       SyncControl sync,
       ItemProblems problems,
-      org.exbridge.calendar.CalendarEdits edits) {
+      org.exbridge.calendar.CalendarEdits edits,
+      org.exbridge.push.PushStore push) {
     this.edits = edits;
+    this.push = push;
     this.bindings = bindings;
     this.sync = sync;
     this.problems = problems;
@@ -71,7 +74,39 @@ final class BindingsAdminController {
       String lastErrorMessage,
       int itemProblemCount,
       List<ItemProblems.Seen> itemProblems,
-      org.exbridge.calendar.CalendarEdits.Writes writes) {}
+      org.exbridge.calendar.CalendarEdits.Writes writes,
+      PushView push) {}
+
+  /**
+   * The binding's push channel: {@code state} active, broken (being re-established; polled
+   * meanwhile), unavailable (this mailbox cannot be pushed; polled) or none (not subscribed yet, or
+   * push off); {@code healthy} decides whether rounds run at the safety interval.
+   */
+  record PushView(
+      String protocol,
+      String state,
+      boolean healthy,
+      Instant activeSince,
+      long notifications,
+      Instant lastNotificationAt,
+      Instant expiresAt,
+      String lastError) {}
+
+  private PushView push(Binding b) {
+    var row = push.row(b.id()).orElse(null);
+    if (row == null) {
+      return new PushView(null, "none", false, null, 0, null, null, null);
+    }
+    return new PushView(
+        row.protocol(),
+        row.state(),
+        sync.pushHealthy(b.id()),
+        row.activeSince(),
+        row.notifications(),
+        row.lastNotificationAt(),
+        row.expiresAt(),
+        row.lastError());
+  }
 
   @GetMapping(path = "/admin/api/v1/bindings/**", produces = MediaType.APPLICATION_JSON_VALUE)
   ProgressView progress(HttpServletRequest request) {
@@ -95,7 +130,8 @@ final class BindingsAdminController {
         p.lastError(),
         problems.count(b.id()),
         problems.latest(b.id(), 50),
-        edits.writes(b.id(), 50));
+        edits.writes(b.id(), 50),
+        push(b));
   }
 
   @PostMapping(path = "/admin/api/v1/bindings/**", produces = MediaType.APPLICATION_JSON_VALUE)

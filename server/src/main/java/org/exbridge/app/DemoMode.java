@@ -30,6 +30,7 @@ import org.springframework.stereotype.Component;
 final class DemoMode implements ApplicationRunner, DisposableBean {
   private static final String TENANT = "demo";
   private static final String ADMIN_ACCOUNT = "admin@exchange.test";
+  private static final String GRAPH_ADMIN_ACCOUNT = "graph-admin@exchange.test";
   private final Tenants tenants;
   private final Apps apps;
   private final Users users;
@@ -105,6 +106,22 @@ final class DemoMode implements ApplicationRunner, DisposableBean {
             null,
             null),
         "secret");
+    accounts.put(
+        new AdminAccount(
+            GRAPH_ADMIN_ACCOUNT,
+            TENANT,
+            AdminAccount.Protocol.GRAPH,
+            null,
+            null,
+            null,
+            simulator.baseUrl(),
+            simulator.baseUrl() + "/demo.test/oauth2/v2.0/token",
+            "sim-client",
+            null,
+            null,
+            null,
+            null),
+        "sim-secret");
     String adminToken = tokens.issue(TokenKind.USER, app.appId(), TENANT, "admin").token();
     String aliceToken = tokens.issue(TokenKind.USER, app.appId(), TENANT, "alice").token();
     String base = "http://127.0.0.1:" + environment.getProperty("local.server.port", "8080");
@@ -136,6 +153,10 @@ final class DemoMode implements ApplicationRunner, DisposableBean {
         "    -d '{\"admin_account\":\""
             + ADMIN_ACCOUNT
             + "\",\"exchange_account\":\"user1@exchange.test\",\"user_id\":\"alice\"}'");
+    System.out.println(
+        "(or through Microsoft Graph: \"admin_account\":\""
+            + GRAPH_ADMIN_ACCOUNT
+            + "\"; both push changes to exbridge as they happen)");
     System.out.println(
         "Then watch its status (GET .../exchange_bindings/<exchange_binding_id>) and read alice's calendars:");
     System.out.println(

@@ -1,11 +1,30 @@
 package org.exbridge.app;
 
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 
 @SpringBootApplication(scanBasePackages = "org.exbridge")
 public class ExbridgeApplication {
   public static void main(String[] args) {
-    SpringApplication.run(ExbridgeApplication.class, args);
+    SpringApplication.run(ExbridgeApplication.class, withDemoDefaults(args));
+  }
+
+  /**
+   * The demo's simulator runs inside this server, so Graph reaches it on loopback: the demo sets
+   * its own public URL unless one is given.
+   */
+  static String[] withDemoDefaults(String[] args) {
+    List<String> all = new ArrayList<>(Arrays.asList(args));
+    boolean given =
+        all.stream().anyMatch(a -> a.startsWith("--exbridge.push.public-url="))
+            || System.getenv("EXBRIDGE_PUSH_PUBLIC_URL") != null
+            || System.getProperty("exbridge.push.public-url") != null;
+    if (all.contains("--demo") && !given) {
+      all.add("--exbridge.push.public-url=http://127.0.0.1:${local.server.port}");
+    }
+    return all.toArray(String[]::new);
   }
 }

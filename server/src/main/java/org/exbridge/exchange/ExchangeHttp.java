@@ -59,6 +59,33 @@ public final class ExchangeHttp {
   }
 
   /**
+   * Sends a request whose answer is a long stream (EWS streaming notifications): the status and
+   * headers must come within {@code headersWithin}; the body is the caller's to read and close.
+   */
+  public HttpResponse<java.io.InputStream> open(
+      HttpRequest request, String server, Duration headersWithin) {
+    CompletableFuture<HttpResponse<java.io.InputStream>> call =
+        http.sendAsync(request, HttpResponse.BodyHandlers.ofInputStream());
+    try {
+      return call.get(headersWithin.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (TimeoutException e) {
+      call.cancel(true);
+      throw tooSlow(server, headersWithin);
+    } catch (InterruptedException e) {
+      call.cancel(true);
+      throw ExchangeException.interrupted();
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof IOException io) {
+        throw ExchangeException.unreachable(server, io);
+      }
+      throw new ExchangeException(
+          ExchangeException.Kind.RETRYABLE,
+          "io",
+          "the call to " + server + " failed: " + e.getCause());
+    }
+  }
+
+  /**
    * Sends the request and reads the whole answer within the limits.
    *
    * @param server what to call the other side in messages ("Graph", "the token endpoint")

@@ -51,4 +51,14 @@ public interface ExchangeSource {
 
   /** Writes to the same organisation through the same profile (two-way). */
   ExchangeWriter writer();
+
+  /** EWS streaming notifications, or null where this profile cannot stream. */
+  default StreamingNotifications streaming() {
+    return null;
+  }
+
+  /** Graph change notifications, or null where this profile has none. */
+  default ChangeSubscriptions changeSubscriptions() {
+    return null;
+  }
 }

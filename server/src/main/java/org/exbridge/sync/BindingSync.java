@@ -38,6 +38,7 @@ final class BindingSync {
   private final ExchangeSources sources;
   private final CalendarStore store;
   private final OutboundDelivery delivery;
+  private final SyncJobs jobs;
   private final SyncSettings settings;
   private final SyncMetrics metrics;
   private final Clock clock;
@@ -48,10 +49,12 @@ final class BindingSync {
       ExchangeSources sources,
       CalendarStore store,
       OutboundDelivery delivery,
+      SyncJobs jobs,
       SyncSettings settings,
       SyncMetrics metrics,
       Clock clock) {
     this.delivery = delivery;
+    this.jobs = jobs;
     this.bindings = bindings;
     this.accounts = accounts;
     this.sources = sources;
@@ -89,6 +92,7 @@ final class BindingSync {
         Instant roundDue =
             job.lastSuccessAt() == null ? null : job.lastSuccessAt().plus(settings.interval());
         if (written > 0
+            && !job.pushed()
             && phase.equals(SyncJobs.INCREMENTAL)
             && roundDue != null
             && roundDue.isAfter(clock.instant())) {
@@ -134,8 +138,8 @@ final class BindingSync {
                 store.calendars(id).stream().filter(c -> !c.fullDone()).findFirst().orElse(null);
             if (current == null) {
               bindings.advance(id, BindingStatus.DONE, clock.instant());
-              metrics.round();
-              return success(SyncJobs.INCREMENTAL, clock.instant().plus(settings.interval()), job);
+              metrics.round("full");
+              return success(SyncJobs.INCREMENTAL, nextRound(id), job);
             }
             String calendarId = current.exchangeId();
             var stored = store.versions(current);
@@ -172,8 +176,8 @@ final class BindingSync {
                 cursor = page.cursor();
               } while (page.more() && !stopping.getAsBoolean());
             }
-            metrics.round();
-            return success(SyncJobs.INCREMENTAL, clock.instant().plus(settings.interval()), job);
+            metrics.round(job.pushed() ? "push" : "timer");
+            return success(SyncJobs.INCREMENTAL, nextRound(id), job);
           }
           default -> {
             return new SyncJobs.Outcome(
@@ -268,6 +272,18 @@ final class BindingSync {
         throw e;
       }
     }
+  }
+
+  /**
+   * When the next round is due: the safety interval while Exchange pushes this mailbox's changes,
+   * the ordinary one otherwise.
+   */
+  private Instant nextRound(long bindingId) {
+    Duration interval = settings.interval();
+    if (settings.pushInterval().compareTo(interval) > 0 && jobs.pushHealthy(bindingId)) {
+      interval = settings.pushInterval();
+    }
+    return clock.instant().plus(interval);
   }
 
   private SyncJobs.Outcome success(String phase, Instant due, SyncJobs.Job job) {

@@ -23,6 +23,7 @@ class SyncConfiguration {
       @Value("${exbridge.sync.window-past}") Duration windowPast,
       @Value("${exbridge.sync.window-future}") Duration windowFuture,
       @Value("${exbridge.sync.interval}") Duration interval,
+      @Value("${exbridge.push.safety-interval:15m}") Duration pushInterval,
       @Value("${exbridge.sync.pages-per-step}") int pagesPerStep,
       @Value("${exbridge.sync.max-attempts}") int maxAttempts,
       @Value("${exbridge.sync.backoff-base}") Duration backoffBase,
@@ -35,6 +36,7 @@ class SyncConfiguration {
         windowPast,
         windowFuture,
         interval,
+        pushInterval,
         pagesPerStep,
         maxAttempts,
         backoffBase,
@@ -54,6 +56,7 @@ class SyncConfiguration {
       CalendarStore store,
       org.exbridge.calendar.CalendarReads reads,
       org.springframework.jdbc.core.simple.JdbcClient jdbc,
+      SyncJobs jobs,
       SyncSettings settings,
       SyncMetrics metrics,
       Clock clock) {
@@ -63,6 +66,7 @@ class SyncConfiguration {
         sources,
         store,
         new OutboundDelivery(jdbc, store, reads, metrics, clock),
+        jobs,
         settings,
         metrics,
         clock);

@@ -55,6 +55,11 @@ public class SyncControl {
             });
   }
 
+  /** Whether the binding's push channel is healthy (its rounds run at the safety interval). */
+  public boolean pushHealthy(long bindingId) {
+    return jobs.pushHealthy(bindingId);
+  }
+
   /**
    * Starts again: a binding in {@code err} from the beginning (status back to doing); any other
    * reads everything again, keeping what it has until the read shows what is gone.

@@ -31,7 +31,8 @@ public class SyncJobs {
   public static final String STOPPED = "stopped";
   static final Instant NEVER = Instant.parse("9999-01-01T00:00:00Z");
   private static final String COLUMNS =
-      "id, binding_id, phase, attempts, generation, due_at, last_error_code, last_error, last_success_at";
+      "id, binding_id, phase, attempts, generation, due_at, last_error_code, last_error, last_success_at,"
+          + " push_seq, push_seen";
 
   private final JdbcClient jdbc;
   private final NamedParameterJdbcTemplate named;
@@ -62,7 +63,14 @@ public class SyncJobs {
       Instant dueAt,
       String lastErrorCode,
       String lastError,
-      Instant lastSuccessAt) {}
+      Instant lastSuccessAt,
+      long pushSeq,
+      long pushSeen) {
+    /** Exchange said the mailbox changed since the last round handed the job back. */
+    public boolean pushed() {
+      return pushSeq != pushSeen;
+    }
+  }
 
   /** Enqueues the first sync of a binding; call inside the transaction that creates it. */
   public void enqueueInitialSync(long bindingId) {
@@ -149,12 +157,14 @@ public class SyncJobs {
   /** Hands the job back; does nothing when the lease was lost to another instance meanwhile. */
   public boolean release(Job job, String owner, Outcome o) {
     Instant now = clock.instant();
-    // A write made through the calendar API while the step ran made the job due then; the step's
-    // own next time must not hide it (unless the job is waiting out a fault: the write waits too).
+    // A write made through the calendar API, or a notification from Exchange, while the step ran
+    // made the job due then; the step's own next time must not hide it (unless the job is waiting
+    // out a fault: the write and the notification wait too).
     return jdbc.sql(
-                "update sync_job set phase = ?, due_at = case when ? = 0 and ? < ? and exists (select 1 from"
+                "update sync_job set phase = ?, due_at = case when ? = 0 and ? < ? and (exists (select 1 from"
                     + " outbound_write w where w.binding_id = sync_job.binding_id and w.state = 'pending')"
-                    + " then ? else ? end, attempts = ?, generation = ?, last_error_code = ?,"
+                    + " or (push_seq <> ? and ? = 'incremental'))"
+                    + " then ? else ? end, push_seen = ?, attempts = ?, generation = ?, last_error_code = ?,"
                     + " last_error = ?, last_success_at = case when ? then ? else last_success_at end, locked_by = null,"
                     + " lease_until = null where id = ? and locked_by = ?")
             .params(
@@ -162,8 +172,11 @@ public class SyncJobs {
                 o.attempts(),
                 Times.sql(now),
                 Times.sql(o.dueAt()),
+                job.pushSeq(),
+                o.phase(),
                 Times.sql(now),
                 Times.sql(o.dueAt()),
+                job.pushSeq(),
                 o.attempts(),
                 o.generation(),
                 o.errorCode() == null
@@ -192,6 +205,40 @@ public class SyncJobs {
         .update();
   }
 
+  /**
+   * Exchange said these bindings' mailboxes changed: a job waiting for its next round runs it at
+   * {@code at} (or sooner if it was due sooner); a job that is running, or waiting out a fault,
+   * only counts the notification, and its round follows when it is handed back.
+   */
+  public int pushed(Collection<Long> bindingIds, Instant at) {
+    if (bindingIds.isEmpty()) {
+      return 0;
+    }
+    return named.update(
+        "update sync_job set push_seq = push_seq + 1, due_at = case when phase = :incremental and"
+            + " attempts = 0 and due_at > :at then :at else due_at end where binding_id in (:ids)",
+        new MapSqlParameterSource()
+            .addValue("incremental", INCREMENTAL)
+            .addValue("at", Times.sql(at))
+            .addValue("ids", bindingIds));
+  }
+
+  /**
+   * Whether the binding's push channel is healthy: an active subscription, on an EWS connection
+   * whose holder is alive, or a Graph subscription not yet expired.
+   */
+  public boolean pushHealthy(long bindingId) {
+    Instant now = clock.instant();
+    return jdbc.sql(
+                "select count(*) from push_subscription s where s.binding_id = ? and s.state = 'active'"
+                    + " and (s.expires_at is null or s.expires_at > ?) and (s.protocol = 'graph' or exists"
+                    + " (select 1 from push_channel c where c.name = s.channel and c.lease_until > ?))")
+            .params(bindingId, Times.sql(now), Times.sql(now))
+            .query(Integer.class)
+            .single()
+        > 0;
+  }
+
   private static Job job(ResultSet rs, int row) throws SQLException {
     return new Job(
         rs.getLong("id"),
@@ -202,6 +249,8 @@ public class SyncJobs {
         Times.instant(rs, "due_at"),
         rs.getString("last_error_code"),
         rs.getString("last_error"),
-        Times.instant(rs, "last_success_at"));
+        Times.instant(rs, "last_success_at"),
+        rs.getLong("push_seq"),
+        rs.getLong("push_seen"));
   }
 }

@@ -13,7 +13,6 @@ final class SyncMetrics {
   private final MeterRegistry registry;
   private final Counter pages;
   private final Counter events;
-  private final Counter rounds;
   private final Timer throttled;
 
   SyncMetrics(MeterRegistry registry) {
@@ -26,10 +25,6 @@ final class SyncMetrics {
         Counter.builder("exbridge.sync.events")
             .description("events and deletions stored")
             .register(registry);
-    this.rounds =
-        Counter.builder("exbridge.sync.rounds")
-            .description("full reads and incremental rounds completed")
-            .register(registry);
     this.throttled =
         Timer.builder("exbridge.sync.throttled")
             .description("delay Exchange asked for")
@@ -41,8 +36,16 @@ final class SyncMetrics {
     events.increment(items);
   }
 
-  void round() {
-    rounds.increment();
+  /**
+   * A full read or incremental round completed: {@code trigger} is full (the first read or a
+   * resync), push (Exchange said the mailbox changed) or timer.
+   */
+  void round(String trigger) {
+    Counter.builder("exbridge.sync.rounds")
+        .description("full reads and incremental rounds completed, by what started them")
+        .tag("trigger", trigger)
+        .register(registry)
+        .increment();
   }
 
   void failure(ExchangeException.Kind kind) {

@@ -2,7 +2,10 @@ package org.exbridge.sync;
 
 import java.time.Duration;
 
-/** How the engine runs; see {@code exbridge.sync.*} in application.yml. */
+/**
+ * How the engine runs; see {@code exbridge.sync.*} in application.yml. {@code pushInterval} is the
+ * safety round's interval while the binding's push channel is healthy.
+ */
 public record SyncSettings(
     boolean enabled,
     int workers,
@@ -11,6 +14,7 @@ public record SyncSettings(
     Duration windowPast,
     Duration windowFuture,
     Duration interval,
+    Duration pushInterval,
     int pagesPerStep,
     int maxAttempts,
     Duration backoffBase,

@@ -493,6 +493,11 @@ public final class EwsClient implements ExchangeSource {
   private final EwsWriter writer = new EwsWriter(this);
 
   @Override
+  public org.exbridge.exchange.StreamingNotifications streaming() {
+    return transport.streams() ? new EwsStreaming(transport) : null;
+  }
+
+  @Override
   public org.exbridge.exchange.ExchangeWriter writer() {
     return writer;
   }

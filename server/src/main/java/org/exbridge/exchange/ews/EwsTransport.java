@@ -18,4 +18,31 @@ public interface EwsTransport {
    * @throws org.exbridge.exchange.ExchangeException when the answer breaks the call's limits
    */
   Reply post(String soap, String anchorMailbox) throws IOException, InterruptedException;
+
+  /** An answer whose body is read as it comes (streaming notifications); close it to stop. */
+  record Stream(
+      int status,
+      String contentType,
+      java.util.Map<String, String> headers,
+      java.io.InputStream body)
+      implements java.io.Closeable {
+    @Override
+    public void close() throws IOException {
+      body.close();
+    }
+  }
+
+  /** Whether {@link #open} works on this transport. */
+  default boolean streams() {
+    return false;
+  }
+
+  /**
+   * Posts {@code soap} with these extra headers and answers as soon as the status and headers are
+   * in; the body is read by the caller.
+   */
+  default Stream open(String soap, String anchorMailbox, java.util.Map<String, String> headers)
+      throws IOException, InterruptedException {
+    throw new UnsupportedOperationException("this EWS transport does not stream");
+  }
 }

@@ -52,4 +52,31 @@ public final class JdkEwsTransport implements EwsTransport {
     ExchangeHttp.Answer answer = http.send(request.build(), "Exchange");
     return new Reply(answer.status(), answer.contentType(), answer.body());
   }
+
+  @Override
+  public boolean streams() {
+    return true;
+  }
+
+  @Override
+  public Stream open(String soap, String anchorMailbox, java.util.Map<String, String> headers) {
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(endpoint)
+            .header("Content-Type", "text/xml; charset=utf-8")
+            .header("Accept", "text/xml")
+            .header("Authorization", authorization.get())
+            .POST(HttpRequest.BodyPublishers.ofString(soap, StandardCharsets.UTF_8));
+    if (anchorMailbox != null) {
+      request.header("X-AnchorMailbox", anchorMailbox);
+    }
+    headers.forEach(request::header);
+    var response = http.open(request.build(), "Exchange", timeout);
+    java.util.Map<String, String> answered = new java.util.TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+    response.headers().map().forEach((k, v) -> answered.put(k, v.isEmpty() ? "" : v.get(0)));
+    return new Stream(
+        response.statusCode(),
+        answered.getOrDefault("Content-Type", "").toLowerCase(java.util.Locale.ROOT),
+        answered,
+        response.body());
+  }
 }

@@ -43,6 +43,8 @@ public final class NtlmEwsTransport implements EwsTransport, AutoCloseable {
           r -> Thread.ofPlatform().daemon().name("ews-ntlm-deadlines").unstarted(r));
 
   private final CloseableHttpClient http;
+  private final BasicCredentialsProvider credentials;
+  private CloseableHttpClient streaming;
   private final URI endpoint;
   private final ExchangeHttp.Limits limits;
 
@@ -62,33 +64,104 @@ public final class NtlmEwsTransport implements EwsTransport, AutoCloseable {
       domain = username.substring(0, slash);
       user = username.substring(slash + 1);
     }
-    BasicCredentialsProvider credentials = new BasicCredentialsProvider();
+    this.credentials = new BasicCredentialsProvider();
     credentials.setCredentials(
         new AuthScope(endpoint.getHost(), endpoint.getPort()),
         new NTCredentials(user, password.toCharArray(), null, domain));
-    this.http =
-        HttpClients.custom()
-            .setConnectionManager(
-                PoolingHttpClientConnectionManagerBuilder.create()
-                    .setMaxConnPerRoute(maxConnections)
-                    .setMaxConnTotal(maxConnections)
-                    .build())
-            .setDefaultCredentialsProvider(credentials)
-            // NTLM authenticates the connection, and every request here is the same admin account:
-            // any pooled connection may serve any request, so the handshake happens once per
-            // connection.
-            .disableConnectionState()
-            .setDefaultAuthSchemeRegistry(
-                RegistryBuilder.<AuthSchemeFactory>create()
-                    .register(StandardAuthScheme.NTLM, NTLMSchemeFactory.INSTANCE)
-                    .build())
-            .setDefaultRequestConfig(
-                RequestConfig.custom()
-                    .setTargetPreferredAuthSchemes(List.of(StandardAuthScheme.NTLM))
-                    .setResponseTimeout(Timeout.of(timeout))
-                    .setConnectionRequestTimeout(Timeout.of(timeout))
-                    .build())
-            .build();
+    this.http = client(maxConnections, timeout);
+  }
+
+  /**
+   * A client authenticating with NTLM. NTLM authenticates the connection, and every request here is
+   * the same admin account: any pooled connection may serve any request, so the handshake happens
+   * once per connection.
+   */
+  private CloseableHttpClient client(int maxConnections, Duration timeout) {
+    return HttpClients.custom()
+        .setConnectionManager(
+            PoolingHttpClientConnectionManagerBuilder.create()
+                .setMaxConnPerRoute(maxConnections)
+                .setMaxConnTotal(maxConnections)
+                .build())
+        .setDefaultCredentialsProvider(credentials)
+        .disableConnectionState()
+        .setDefaultAuthSchemeRegistry(
+            RegistryBuilder.<AuthSchemeFactory>create()
+                .register(StandardAuthScheme.NTLM, NTLMSchemeFactory.INSTANCE)
+                .build())
+        .setDefaultRequestConfig(
+            RequestConfig.custom()
+                .setTargetPreferredAuthSchemes(List.of(StandardAuthScheme.NTLM))
+                .setResponseTimeout(Timeout.of(timeout))
+                .setConnectionRequestTimeout(Timeout.of(timeout))
+                .build())
+        .build();
+  }
+
+  @Override
+  public boolean streams() {
+    return true;
+  }
+
+  /**
+   * Streaming calls go through a pool of their own, so that long-lived notification connections
+   * never take the sync's connections; its read timeout outlasts the longest streaming connection.
+   */
+  @Override
+  public Stream open(String soap, String anchorMailbox, java.util.Map<String, String> headers)
+      throws IOException {
+    CloseableHttpClient client;
+    synchronized (this) {
+      if (streaming == null) {
+        streaming = client(32, Duration.ofMinutes(33));
+      }
+      client = streaming;
+    }
+    HttpPost post = new HttpPost(endpoint);
+    post.setEntity(new StringEntity(soap, ContentType.create("text/xml", "utf-8")));
+    post.setHeader("Accept", "text/xml");
+    if (anchorMailbox != null) {
+      post.setHeader("X-AnchorMailbox", anchorMailbox);
+    }
+    headers.forEach(post::setHeader);
+    org.apache.hc.core5.http.ClassicHttpResponse response = client.executeOpen(null, post, null);
+    java.util.Map<String, String> answered = new java.util.TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+    for (org.apache.hc.core5.http.Header h : response.getHeaders()) {
+      answered.putIfAbsent(h.getName(), h.getValue());
+    }
+    HttpEntity entity = response.getEntity();
+    String type = entity == null || entity.getContentType() == null ? "" : entity.getContentType();
+    InputStream body = entity == null ? InputStream.nullInputStream() : entity.getContent();
+    return new Stream(
+        response.getCode(),
+        type.toLowerCase(Locale.ROOT),
+        answered,
+        new java.io.FilterInputStream(body) {
+          private volatile boolean ended;
+
+          @Override
+          public int read() throws IOException {
+            int b = super.read();
+            ended |= b < 0;
+            return b;
+          }
+
+          @Override
+          public int read(byte[] buffer, int offset, int length) throws IOException {
+            int n = super.read(buffer, offset, length);
+            ended |= n < 0;
+            return n;
+          }
+
+          @Override
+          public void close() throws IOException {
+            if (!ended) {
+              // From any thread: abort the exchange, which also ends a read blocked on it.
+              post.cancel();
+            }
+            response.close();
+          }
+        });
   }
 
   @Override
@@ -153,5 +226,10 @@ public final class NtlmEwsTransport implements EwsTransport, AutoCloseable {
   @Override
   public void close() throws IOException {
     http.close();
+    synchronized (this) {
+      if (streaming != null) {
+        streaming.close();
+      }
+    }
   }
 }

@@ -567,6 +567,75 @@ public final class GraphClient implements ExchangeSource {
   // --- writes ----------------------------------------------------------------------------------
 
   @Override
+  public org.exbridge.exchange.ChangeSubscriptions changeSubscriptions() {
+    return subscriptions;
+  }
+
+  private final org.exbridge.exchange.ChangeSubscriptions subscriptions =
+      new org.exbridge.exchange.ChangeSubscriptions() {
+        @Override
+        public Subscription create(
+            String mailbox,
+            String notificationUrl,
+            String lifecycleUrl,
+            String clientState,
+            Instant expires) {
+          tools.jackson.databind.node.ObjectNode body = json.createObjectNode();
+          body.put("changeType", "created,updated,deleted");
+          body.put("notificationUrl", notificationUrl);
+          body.put("lifecycleNotificationUrl", lifecycleUrl);
+          body.put("resource", "/users/" + mailbox + "/events");
+          body.put("expirationDateTime", expires.toString());
+          body.put("clientState", clientState);
+          return subscription(write(mailbox, "POST", graphUrl + "/v1.0/subscriptions", body, null));
+        }
+
+        @Override
+        public Subscription renew(String mailbox, String subscriptionId, Instant expires) {
+          tools.jackson.databind.node.ObjectNode body = json.createObjectNode();
+          body.put("expirationDateTime", expires.toString());
+          return subscription(
+              write(
+                  mailbox,
+                  "PATCH",
+                  graphUrl + "/v1.0/subscriptions/" + enc(subscriptionId),
+                  body,
+                  null));
+        }
+
+        @Override
+        public void delete(String mailbox, String subscriptionId) {
+          try {
+            write(
+                mailbox,
+                "DELETE",
+                graphUrl + "/v1.0/subscriptions/" + enc(subscriptionId),
+                null,
+                null);
+          } catch (ExchangeException e) {
+            if (e.kind() != ExchangeException.Kind.ITEM_GONE) {
+              throw e;
+            }
+          }
+        }
+
+        private Subscription subscription(JsonNode answer) {
+          String id = answer == null ? null : answer.path("id").asString(null);
+          if (id == null) {
+            throw new ExchangeException(
+                ExchangeException.Kind.RETRYABLE, "malformed", "Graph answered no subscription id");
+          }
+          Instant until;
+          try {
+            until = Instant.parse(answer.path("expirationDateTime").asString(""));
+          } catch (java.time.format.DateTimeParseException e) {
+            until = null;
+          }
+          return new Subscription(id, until);
+        }
+      };
+
+  @Override
   public org.exbridge.exchange.ExchangeWriter writer() {
     return writer;
   }
