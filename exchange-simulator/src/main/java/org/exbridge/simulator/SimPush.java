@@ -73,7 +73,6 @@ final class SimPush implements SimMailbox.ChangeListener {
     return t;
   }
 
-  private final AtomicLong watermarks = new AtomicLong();
   private final AtomicLong graphDelivered = new AtomicLong();
   private final AtomicLong graphFailed = new AtomicLong();
 
@@ -133,9 +132,11 @@ final class SimPush implements SimMailbox.ChangeListener {
 
   private String ewsEvent(String kind, String address, long calendar, long item, long version) {
     Xml x = new Xml();
+    // Streaming notifications carry no watermark (pull and push subscriptions do).
     x.open("t:" + kind);
-    x.text("t:Watermark", watermark());
-    x.text("t:TimeStamp", sim.clock().instant().toString());
+    x.text(
+        "t:TimeStamp",
+        sim.clock().instant().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString());
     x.empty(
         "t:ItemId",
         "Id",
@@ -146,11 +147,6 @@ final class SimPush implements SimMailbox.ChangeListener {
         "t:ParentFolderId", "Id", Ids.ews(Ids.Kind.FOLDER, address, calendar), "ChangeKey", "AQ==");
     x.close("t:" + kind);
     return x.toString();
-  }
-
-  private String watermark() {
-    return java.util.Base64.getEncoder()
-        .encodeToString(("WM|" + watermarks.incrementAndGet()).getBytes(StandardCharsets.UTF_8));
   }
 
   // --- EWS -------------------------------------------------------------------------------------
@@ -441,12 +437,30 @@ final class SimPush implements SimMailbox.ChangeListener {
       return x;
     }
 
+    /**
+     * One envelope of the stream, as Exchange writes them: no XML declaration (the answer is a
+     * sequence of documents), the envelope in the default namespace, header and body prefixed
+     * soap11.
+     */
     private String finish(Xml x) {
-      return EwsService.envelope(
+      String body =
           x.close("m:GetStreamingEventsResponseMessage")
               .close("m:ResponseMessages")
               .close("m:GetStreamingEventsResponse")
-              .toString());
+              .toString();
+      return "<Envelope xmlns=\""
+          + EwsService.SOAP
+          + "\"><soap11:Header xmlns:soap11=\""
+          + EwsService.SOAP
+          + "\"><ServerVersionInfo xmlns=\""
+          + EwsService.T
+          + "\" MajorVersion=\"15\" MinorVersion=\"2\" MajorBuildNumber=\"1544\""
+          + " MinorBuildNumber=\"4\" Version=\"V2017_07_11\"/></soap11:Header><soap11:Body"
+          + " xmlns:soap11=\""
+          + EwsService.SOAP
+          + "\">"
+          + body
+          + "</soap11:Body></Envelope>";
     }
 
     private String status(String status) {

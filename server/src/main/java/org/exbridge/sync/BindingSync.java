@@ -281,7 +281,12 @@ final class BindingSync {
   private Instant nextRound(long bindingId) {
     Duration interval = settings.interval();
     if (settings.pushInterval().compareTo(interval) > 0 && jobs.pushHealthy(bindingId)) {
-      interval = settings.pushInterval();
+      // Spread by a tenth either way, so that mailboxes subscribed together do not all poll at
+      // one moment a quarter of an hour later.
+      long millis = settings.pushInterval().toMillis();
+      interval =
+          Duration.ofMillis(
+              millis - millis / 10 + ThreadLocalRandom.current().nextLong(millis / 5 + 1));
     }
     return clock.instant().plus(interval);
   }

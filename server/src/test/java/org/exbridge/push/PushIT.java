@@ -265,11 +265,16 @@ class PushIT {
     await()
         .atMost(WITHIN)
         .until(
-            () -> subjects(s, protocol).contains(renamed) && !subjects(s, protocol).contains(added));
+            () ->
+                subjects(s, protocol).contains(renamed) && !subjects(s, protocol).contains(added));
 
     fx.control("DELETE", "/_sim/mailboxes/" + mailbox(db, protocol) + "/events/" + id, null);
     await().atMost(WITHIN).until(() -> !subjects(s, protocol).contains(renamed));
-    assertThat(progress(s.operator(), binding(s, protocol)).path("push").path("notifications").asLong())
+    assertThat(
+            progress(s.operator(), binding(s, protocol))
+                .path("push")
+                .path("notifications")
+                .asLong())
         .isGreaterThanOrEqualTo(3);
   }
 
@@ -302,7 +307,8 @@ class PushIT {
       await().atMost(Duration.ofSeconds(15)).until(() -> subjects(s, "ews").contains(meanwhile));
       await().atMost(Duration.ofSeconds(15)).until(() -> healthy(s.operator(), s.ewsBinding()));
       assertThat(
-              s.operator()
+              s
+                  .operator()
                   .adminGet("/admin/api/v1/push")
                   .path("channels")
                   .findValues("reconnects")
@@ -429,7 +435,9 @@ class PushIT {
       Operator.Staffed acme = operator.staffedTenant("acme", "polled");
       operator.simulatorGraphAccount("acme", "graph@exchange.test", sim.baseUrl());
       String id = operator.bind(acme.bossToken(), "graph@exchange.test", address, "polled");
-      await().atMost(Duration.ofSeconds(30)).until(() -> operator.status(acme.bossToken(), id).equals("done"));
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(() -> operator.status(acme.bossToken(), id).equals("done"));
       String added =
           fx.control(
                   "POST",

@@ -336,4 +336,59 @@ class EwsJavaApiAgainstSimulatorIT {
     org.assertj.core.api.Assertions.assertThatThrownBy(() -> Appointment.bind(service, a.getId()))
         .isInstanceOf(Exception.class);
   }
+
+  @Test
+  void itsStreamingSubscriptionHearsChangesAsTheyHappen() throws Exception {
+    var subscription =
+        service.subscribeToStreamingNotifications(
+            List.of(
+                new microsoft.exchange.webservices.data.property.complex.FolderId(
+                    WellKnownFolderName.Calendar)),
+            microsoft.exchange.webservices.data.core.enumeration.notification.EventType.Created,
+            microsoft.exchange.webservices.data.core.enumeration.notification.EventType.Modified);
+    assertThat(subscription.getId()).isNotBlank();
+    List<String> heard = java.util.Collections.synchronizedList(new ArrayList<>());
+    var connection =
+        new microsoft.exchange.webservices.data.notification.StreamingSubscriptionConnection(
+            service, 1);
+    connection.addSubscription(subscription);
+    connection.addOnNotificationEvent(
+        (sender, args) -> {
+          for (var event : args.getEvents()) {
+            if (event instanceof microsoft.exchange.webservices.data.notification.ItemEvent item) {
+              heard.add(item.getEventType() + " " + item.getItemId().getUniqueId());
+            }
+          }
+        });
+    connection.open();
+    try {
+      var client = java.net.http.HttpClient.newHttpClient();
+      String created =
+          client
+              .send(
+                  java.net.http.HttpRequest.newBuilder(
+                          URI.create(sim.baseUrl() + "/_sim/mailboxes/" + MAILBOX + "/events"))
+                      .POST(
+                          java.net.http.HttpRequest.BodyPublishers.ofString(
+                              "{\"subject\":\"Heard by ews-java-api\",\"start\":\"2027-06-01T10:00\","
+                                  + "\"end\":\"2027-06-01T11:00\",\"time_zone\":\"UTC\"}"))
+                      .build(),
+                  java.net.http.HttpResponse.BodyHandlers.ofString())
+              .body();
+      String id = created.replaceAll("(?s).*\"ews_id\":\"([^\"]+)\".*", "$1");
+      org.awaitility.Awaitility.await()
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> heard.contains("Created " + id));
+    } finally {
+      // ews-java-api reads a stream to its end before it lets go of it: end it first.
+      java.net.http.HttpClient.newHttpClient()
+          .send(
+              java.net.http.HttpRequest.newBuilder(
+                      URI.create(sim.baseUrl() + "/_sim/push/ews/drop"))
+                  .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{}"))
+                  .build(),
+              java.net.http.HttpResponse.BodyHandlers.discarding());
+      connection.close();
+    }
+  }
 }

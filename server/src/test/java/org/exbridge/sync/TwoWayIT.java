@@ -93,6 +93,8 @@ class TwoWayIT {
               Map.of(
                   "exbridge.sync.poll-interval", "50ms",
                   "exbridge.sync.interval", "1s",
+                  // Rounds every second even while push is healthy: the tests count them.
+                  "exbridge.push.safety-interval", "1s",
                   "exbridge.rate-limit.method-per-second", "100000",
                   "exbridge.rate-limit.method-per-minute", "1000000",
                   "exbridge.rate-limit.app-per-second", "100000"));
