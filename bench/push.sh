@@ -19,7 +19,7 @@ source bench/lib.sh
 run() { # push(0|1) idle_seconds
   # Each admin account stands for a service account of its own; the simulator has one login, so
   # its per-login streaming connection limit is raised to cover all of them (10 x 5).
-  BENCH_SERVER_OPTS="-Dexbridge.push.enabled=$([ "$1" = 1 ] && echo true || echo false) -Dexbridge.push.public-url=http://127.0.0.1:$PORT -Dexbridge.push.ews.connections-per-account=5" \
+  BENCH_SERVER_OPTS="-Dexbridge.aot=off -Dexbridge.push.enabled=$([ "$1" = 1 ] && echo true || echo false) -Dexbridge.push.public-url=http://127.0.0.1:$PORT -Dexbridge.push.ews.connections-per-account=5" \
     start "$BINDINGS" 5 20 60s
   curl -sf -XPUT $S/_sim/push -H "$J" -d '{"ews_connection_limit":64}' >/dev/null
   python3 bench/push.py "$U" "$S" "$TOKEN" "$UT" "$APP" "$BINDINGS" 10 "$SHARE" "$WATCH" "$2" "$1"

@@ -22,7 +22,8 @@ public class ExbridgeApplication {
         all.stream().anyMatch(a -> a.startsWith("--exbridge.push.public-url="))
             || System.getenv("EXBRIDGE_PUSH_PUBLIC_URL") != null
             || System.getProperty("exbridge.push.public-url") != null;
-    if (all.contains("--demo") && !given) {
+    boolean demo = all.stream().anyMatch(a -> a.equals("--demo") || a.startsWith("--demo="));
+    if (demo && !given) {
       all.add("--exbridge.push.public-url=http://127.0.0.1:${local.server.port}");
     }
     return all.toArray(String[]::new);

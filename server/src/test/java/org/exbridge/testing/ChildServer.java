@@ -38,6 +38,9 @@ public final class ChildServer implements AutoCloseable {
     List<String> command = new ArrayList<>();
     command.add(ProcessHandle.current().info().command().orElse("java"));
     command.add("-Xmx512m");
+    // One process a server, so that killing it is killing the server (the launcher's AOT start
+    // runs the server in a second JVM; LauncherAotIT covers it).
+    command.add("-Dexbridge.aot=off");
     command.add("-jar");
     command.add(jar.toString());
     command.add("--server.port=" + port);
