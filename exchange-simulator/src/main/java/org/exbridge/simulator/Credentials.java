@@ -37,8 +37,20 @@ final class Credentials {
       // an app-only token, as EWS on Exchange Online takes (full_access_as_app)
       return true;
     }
-    if (authorization == null || !authorization.regionMatches(true, 0, "Basic ", 0, 6)) {
+    String[] basic = basic(authorization);
+    if (basic == null) {
       return false;
+    }
+    String user = basic[0];
+    String login = user.contains("\\") ? user.substring(user.indexOf('\\') + 1) : user;
+    return (login.equalsIgnoreCase(EWS_USER) || login.equalsIgnoreCase("admin"))
+        && basic[1].equals(EWS_PASSWORD);
+  }
+
+  /** The user and password of a Basic Authorization header, or null for any other. */
+  static String[] basic(String authorization) {
+    if (authorization == null || !authorization.regionMatches(true, 0, "Basic ", 0, 6)) {
+      return null;
     }
     try {
       String pair =
@@ -46,15 +58,9 @@ final class Credentials {
               Base64.getDecoder().decode(authorization.substring(6).trim()),
               StandardCharsets.UTF_8);
       int colon = pair.indexOf(':');
-      if (colon < 0) {
-        return false;
-      }
-      String user = pair.substring(0, colon);
-      String login = user.contains("\\") ? user.substring(user.indexOf('\\') + 1) : user;
-      return (login.equalsIgnoreCase(EWS_USER) || login.equalsIgnoreCase("admin"))
-          && pair.substring(colon + 1).equals(EWS_PASSWORD);
+      return colon < 0 ? null : new String[] {pair.substring(0, colon), pair.substring(colon + 1)};
     } catch (IllegalArgumentException e) {
-      return false;
+      return null;
     }
   }
 

@@ -228,21 +228,11 @@ final class EwsService {
    * Whom the caller authenticated as: the Basic user, or the one account NTLM and tokens stand for.
    */
   private static String account(String authorization) {
-    if (authorization != null && authorization.regionMatches(true, 0, "Basic ", 0, 6)) {
-      try {
-        String pair =
-            new String(
-                Base64.getDecoder().decode(authorization.substring(6).trim()),
-                StandardCharsets.UTF_8);
-        int colon = pair.indexOf(':');
-        return (colon < 0 ? pair : pair.substring(0, colon)).toLowerCase(Locale.ROOT);
-      } catch (IllegalArgumentException e) {
-        return "unknown";
-      }
+    if (authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
+      return "app";
     }
-    return authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)
-        ? "app"
-        : Credentials.EWS_USER;
+    String[] basic = Credentials.basic(authorization);
+    return basic != null ? basic[0].toLowerCase(Locale.ROOT) : Credentials.EWS_USER;
   }
 
   private Reply dispatch(String op, Element operation, String address, String account) {

@@ -821,40 +821,12 @@ final class SimPush implements SimMailbox.ChangeListener {
         return new SimControl.Reply(200, "{\"dropped\":" + dropped + "}");
       }
       case "POST /_sim/push/ews/missed" -> {
-        int ended = 0;
-        for (EwsSubscription s : List.copyOf(ews.values())) {
-          if (mailbox == null || s.mailbox.equalsIgnoreCase(mailbox)) {
-            ews.remove(s.id);
-            Stream st;
-            synchronized (s) {
-              st = s.stream;
-              s.missed = true;
-            }
-            if (st != null) {
-              st.missed(List.of(s));
-              st.detach(s);
-            }
-            ended++;
-          }
-        }
-        return new SimControl.Reply(200, "{\"subscriptions\":" + ended + "}");
+        return new SimControl.Reply(
+            200, "{\"subscriptions\":" + endEwsSubscriptions(mailbox, true) + "}");
       }
       case "POST /_sim/push/ews/expire" -> {
-        int expired = 0;
-        for (EwsSubscription s : List.copyOf(ews.values())) {
-          if (mailbox == null || s.mailbox.equalsIgnoreCase(mailbox)) {
-            ews.remove(s.id);
-            Stream st;
-            synchronized (s) {
-              st = s.stream;
-            }
-            if (st != null) {
-              st.detach(s);
-            }
-            expired++;
-          }
-        }
-        return new SimControl.Reply(200, "{\"subscriptions\":" + expired + "}");
+        return new SimControl.Reply(
+            200, "{\"subscriptions\":" + endEwsSubscriptions(mailbox, false) + "}");
       }
       case "POST /_sim/push/graph/lifecycle" -> {
         String event = body == null ? "" : body.path("event").asString("");
@@ -895,6 +867,32 @@ final class SimPush implements SimMailbox.ChangeListener {
         return null;
       }
     }
+  }
+
+  /**
+   * Ends the EWS subscriptions of a mailbox (or all): telling their connection that events were
+   * missed, or silently, as an expired subscription goes.
+   */
+  private int endEwsSubscriptions(String mailbox, boolean missed) {
+    int ended = 0;
+    for (EwsSubscription s : List.copyOf(ews.values())) {
+      if (mailbox == null || s.mailbox.equalsIgnoreCase(mailbox)) {
+        ews.remove(s.id);
+        Stream st;
+        synchronized (s) {
+          st = s.stream;
+          s.missed |= missed;
+        }
+        if (st != null) {
+          if (missed) {
+            st.missed(List.of(s));
+          }
+          st.detach(s);
+        }
+        ended++;
+      }
+    }
+    return ended;
   }
 
   private ObjectNode status() {

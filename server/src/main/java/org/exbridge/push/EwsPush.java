@@ -2,7 +2,6 @@ package org.exbridge.push;
 
 import java.io.Closeable;
 import java.io.IOException;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -13,20 +12,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
-import org.exbridge.adminaccount.AdminAccounts;
 import org.exbridge.exchange.ExchangeConnection;
 import org.exbridge.exchange.ExchangeException;
-import org.exbridge.exchange.ExchangeSources;
 import org.exbridge.exchange.StreamingNotifications;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.context.SmartLifecycle;
 
 /**
  * EWS streaming notifications for every EWS admin account this instance holds the lease of: each
@@ -35,43 +29,22 @@ import org.springframework.context.SmartLifecycle;
  * of at most 200 each, reopened at their timeout. A connection that breaks, or subscriptions
  * Exchange reports lost, are subscribed again and their mailboxes read at once.
  */
-public final class EwsPush implements SmartLifecycle {
+public final class EwsPush extends PushKeeper {
   private static final Logger log = LoggerFactory.getLogger(EwsPush.class);
   static final String PROTOCOL = "ews";
 
-  private final PushStore store;
-  private final PushSignals signals;
-  private final AdminAccounts accounts;
-  private final ExchangeSources sources;
-  private final PushSettings settings;
-  private final Clock clock;
-  private final String owner;
   private final Map<String, AccountGroup> groups = new ConcurrentHashMap<>();
-  private ScheduledExecutorService ticker;
-  private volatile boolean running;
 
-  EwsPush(
-      PushStore store,
-      PushSignals signals,
-      AdminAccounts accounts,
-      ExchangeSources sources,
-      PushSettings settings,
-      Clock clock,
-      String owner) {
-    this.store = store;
-    this.signals = signals;
-    this.accounts = accounts;
-    this.sources = sources;
-    this.settings = settings;
-    this.clock = clock;
-    this.owner = owner;
+  EwsPush(Parts parts) {
+    super(parts, "ews-push");
   }
 
   static String channel(String adminAccount) {
     return "ews:" + adminAccount;
   }
 
-  /** Brings the groups in line with the bindings and the leases; runs every tick. */
+  /** Brings the groups in line with the bindings and the leases. */
+  @Override
   void tick() {
     try {
       Map<String, List<PushStore.Wanted>> wanted =
@@ -589,51 +562,22 @@ public final class EwsPush implements SmartLifecycle {
 
   @Override
   public void start() {
-    running = true;
-    if (!settings.enabled()) {
-      return;
+    super.start();
+    if (ticker != null) {
+      ticker.scheduleWithFixedDelay(
+          () -> groups.values().forEach(g -> g.connections.forEach(Connection::watchdog)),
+          30,
+          30,
+          TimeUnit.SECONDS);
     }
-    ticker =
-        Executors.newSingleThreadScheduledExecutor(
-            r -> {
-              Thread t = new Thread(r, "ews-push");
-              t.setDaemon(true);
-              return t;
-            });
-    long every = settings.tick().toMillis();
-    ticker.scheduleWithFixedDelay(this::tick, every / 2, every, TimeUnit.MILLISECONDS);
-    ticker.scheduleWithFixedDelay(
-        () -> groups.values().forEach(g -> g.connections.forEach(Connection::watchdog)),
-        30,
-        30,
-        TimeUnit.SECONDS);
   }
 
   @Override
-  public void stop() {
-    running = false;
-    if (ticker != null) {
-      ticker.shutdownNow();
-    }
+  void release() {
     for (Map.Entry<String, AccountGroup> e : groups.entrySet()) {
       e.getValue().stop(false);
-      try {
-        store.release(channel(e.getKey()), owner);
-      } catch (RuntimeException ex) {
-        // the lease runs out by itself
-      }
+      store.release(channel(e.getKey()), owner);
     }
     groups.clear();
-  }
-
-  @Override
-  public boolean isRunning() {
-    return running;
-  }
-
-  /** Stops before the sync engine (which stops late), after the web server. */
-  @Override
-  public int getPhase() {
-    return Integer.MAX_VALUE - 4096;
   }
 }

@@ -49,16 +49,8 @@ class GraphNotificationController {
       @RequestParam(name = "validationToken", required = false) String validationToken,
       HttpServletRequest request)
       throws IOException {
-    if (validationToken != null) {
-      return echo(validationToken);
-    }
-    for (JsonNode n : notificationsOf(request)) {
-      PushStore.Row row = believed(n);
-      if (row != null) {
-        signals.changed(row.bindingId(), GraphPush.PROTOCOL);
-      }
-    }
-    return ResponseEntity.accepted().build();
+    return receive(
+        validationToken, request, (row, n) -> signals.changed(row.bindingId(), GraphPush.PROTOCOL));
   }
 
   @PostMapping(GraphPush.LIFECYCLE_PATH)
@@ -66,18 +58,34 @@ class GraphNotificationController {
       @RequestParam(name = "validationToken", required = false) String validationToken,
       HttpServletRequest request)
       throws IOException {
+    return receive(
+        validationToken,
+        request,
+        (row, n) -> {
+          String event = n.path("lifecycleEvent").asString("");
+          if (!event.isEmpty()) {
+            log.info(
+                "Graph lifecycle notification {} for the subscription of binding {}",
+                event,
+                row.bindingId());
+            graph.lifecycle(row, event);
+          }
+        });
+  }
+
+  /** The handshake, or each notification whose clientState proves it ours; 202 at once. */
+  private ResponseEntity<String> receive(
+      String validationToken,
+      HttpServletRequest request,
+      java.util.function.BiConsumer<PushStore.Row, JsonNode> believed)
+      throws IOException {
     if (validationToken != null) {
       return echo(validationToken);
     }
     for (JsonNode n : notificationsOf(request)) {
       PushStore.Row row = believed(n);
-      String event = n.path("lifecycleEvent").asString("");
-      if (row != null && !event.isEmpty()) {
-        log.info(
-            "Graph lifecycle notification {} for the subscription of binding {}",
-            event,
-            row.bindingId());
-        graph.lifecycle(row, event);
+      if (row != null) {
+        believed.accept(row, n);
       }
     }
     return ResponseEntity.accepted().build();

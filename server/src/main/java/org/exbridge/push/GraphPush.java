@@ -4,7 +4,6 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
-import java.time.Clock;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.HexFormat;
@@ -14,19 +13,14 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.stream.Collectors;
-import org.exbridge.adminaccount.AdminAccounts;
 import org.exbridge.exchange.ChangeSubscriptions;
 import org.exbridge.exchange.ExchangeConnection;
 import org.exbridge.exchange.ExchangeException;
-import org.exbridge.exchange.ExchangeSources;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.context.SmartLifecycle;
 
 /**
  * Graph change notifications: one subscription per bound mailbox on its events, delivered to {@code
@@ -35,43 +29,21 @@ import org.springframework.context.SmartLifecycle;
  * makes the binding's job due in the database. The clientState is random per subscription and only
  * its SHA-256 is stored.
  */
-public final class GraphPush implements SmartLifecycle {
+public final class GraphPush extends PushKeeper {
   private static final Logger log = LoggerFactory.getLogger(GraphPush.class);
   static final String PROTOCOL = "graph";
   static final String CHANNEL = "graph";
   static final String NOTIFICATIONS_PATH = "/push/graph/notifications";
   static final String LIFECYCLE_PATH = "/push/graph/lifecycle";
 
-  private final PushStore store;
-  private final PushSignals signals;
-  private final AdminAccounts accounts;
-  private final ExchangeSources sources;
-  private final PushSettings settings;
-  private final Clock clock;
-  private final String owner;
   private final SecureRandom random = new SecureRandom();
   private final Map<Long, Instant> retryAt = new ConcurrentHashMap<>();
   private final Set<Long> inFlight = ConcurrentHashMap.newKeySet();
   private final ExecutorService work = Executors.newVirtualThreadPerTaskExecutor();
   private final Semaphore parallel = new Semaphore(16);
-  private ScheduledExecutorService ticker;
-  private volatile boolean running;
 
-  GraphPush(
-      PushStore store,
-      PushSignals signals,
-      AdminAccounts accounts,
-      ExchangeSources sources,
-      PushSettings settings,
-      Clock clock,
-      String owner) {
-    this.store = store;
-    this.signals = signals;
-    this.accounts = accounts;
-    this.sources = sources;
-    this.settings = settings;
-    this.clock = clock;
-    this.owner = owner;
+  GraphPush(Parts parts) {
+    super(parts, "graph-push");
   }
 
   static String hash(String clientState) {
@@ -87,6 +59,7 @@ public final class GraphPush implements SmartLifecycle {
 
   private volatile String announced;
 
+  @Override
   void tick() {
     try {
       String base = settings.graphBase();
@@ -268,23 +241,6 @@ public final class GraphPush implements SmartLifecycle {
     }
   }
 
-  @Override
-  public void start() {
-    running = true;
-    if (!settings.enabled()) {
-      return;
-    }
-    ticker =
-        Executors.newSingleThreadScheduledExecutor(
-            r -> {
-              Thread t = new Thread(r, "graph-push");
-              t.setDaemon(true);
-              return t;
-            });
-    long every = settings.tick().toMillis();
-    ticker.scheduleWithFixedDelay(this::tick, every / 2, every, TimeUnit.MILLISECONDS);
-  }
-
   private static void announce(String base) {
     if (base == null) {
       log.info(
@@ -303,25 +259,7 @@ public final class GraphPush implements SmartLifecycle {
   }
 
   @Override
-  public void stop() {
-    running = false;
-    if (ticker != null) {
-      ticker.shutdownNow();
-      try {
-        store.release(CHANNEL, owner);
-      } catch (RuntimeException e) {
-        // the lease runs out by itself
-      }
-    }
-  }
-
-  @Override
-  public boolean isRunning() {
-    return running;
-  }
-
-  @Override
-  public int getPhase() {
-    return Integer.MAX_VALUE - 4096;
+  void release() {
+    store.release(CHANNEL, owner);
   }
 }

@@ -83,7 +83,8 @@ class PushConfiguration {
       ExchangeSources sources,
       PushSettings settings,
       Clock clock) {
-    return new EwsPush(store, signals, accounts, sources, settings, clock, owner());
+    return new EwsPush(
+        new PushKeeper.Parts(store, signals, accounts, sources, settings, clock, owner()));
   }
 
   @Bean
@@ -94,7 +95,8 @@ class PushConfiguration {
       ExchangeSources sources,
       PushSettings settings,
       Clock clock) {
-    return new GraphPush(store, signals, accounts, sources, settings, clock, owner());
+    return new GraphPush(
+        new PushKeeper.Parts(store, signals, accounts, sources, settings, clock, owner()));
   }
 
   /** Subscriptions by protocol and state, read from the database every scrape (cheap: grouped). */

@@ -158,7 +158,11 @@ final class BindingSync {
             budget--;
           }
           case SyncJobs.INCREMENTAL -> {
-            List<StoredCalendar> calendars = store.syncCalendars(id, source.calendars(mailbox));
+            // A round Exchange asked for reads the items of the calendars known; the folder list
+            // (a calendar added or removed) is read by the timer's rounds, which continue.
+            List<StoredCalendar> known = job.pushed() ? store.calendars(id) : List.of();
+            List<StoredCalendar> calendars =
+                !known.isEmpty() ? known : store.syncCalendars(id, source.calendars(mailbox));
             for (StoredCalendar calendar : calendars) {
               current = calendar;
               if (!calendar.fullDone()) {

@@ -39,9 +39,14 @@ public final class JdkEwsTransport implements EwsTransport {
 
   @Override
   public Reply post(String soap, String anchorMailbox) {
+    HttpRequest.Builder request = request(soap, anchorMailbox).timeout(timeout);
+    ExchangeHttp.Answer answer = http.send(request.build(), "Exchange");
+    return new Reply(answer.status(), answer.contentType(), answer.body());
+  }
+
+  private HttpRequest.Builder request(String soap, String anchorMailbox) {
     HttpRequest.Builder request =
         HttpRequest.newBuilder(endpoint)
-            .timeout(timeout)
             .header("Content-Type", "text/xml; charset=utf-8")
             .header("Accept", "text/xml")
             .header("Authorization", authorization.get())
@@ -49,8 +54,7 @@ public final class JdkEwsTransport implements EwsTransport {
     if (anchorMailbox != null) {
       request.header("X-AnchorMailbox", anchorMailbox);
     }
-    ExchangeHttp.Answer answer = http.send(request.build(), "Exchange");
-    return new Reply(answer.status(), answer.contentType(), answer.body());
+    return request;
   }
 
   @Override
@@ -60,15 +64,7 @@ public final class JdkEwsTransport implements EwsTransport {
 
   @Override
   public Stream open(String soap, String anchorMailbox, java.util.Map<String, String> headers) {
-    HttpRequest.Builder request =
-        HttpRequest.newBuilder(endpoint)
-            .header("Content-Type", "text/xml; charset=utf-8")
-            .header("Accept", "text/xml")
-            .header("Authorization", authorization.get())
-            .POST(HttpRequest.BodyPublishers.ofString(soap, StandardCharsets.UTF_8));
-    if (anchorMailbox != null) {
-      request.header("X-AnchorMailbox", anchorMailbox);
-    }
+    HttpRequest.Builder request = request(soap, anchorMailbox);
     headers.forEach(request::header);
     var response = http.open(request.build(), "Exchange", timeout);
     java.util.Map<String, String> answered = new java.util.TreeMap<>(String.CASE_INSENSITIVE_ORDER);
