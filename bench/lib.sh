@@ -16,7 +16,7 @@ field() { python3 -c "import json,sys; print(json.load(sys.stdin)$1)"; }
 now() { date +%s.%N; }
 
 start() { # mailboxes events latency interval
-  java -Xmx6g -jar exchange-simulator/target/exchange-simulator.jar --port "$SIM_PORT" --mailboxes "$1" --events "$2" \
+  java -Xmx6g ${BENCH_SIM_OPTS:-} -jar exchange-simulator/target/exchange-simulator.jar --port "$SIM_PORT" --mailboxes "$1" --events "$2" \
     --seed 1 --latency-ms "$3" > "${TMPDIR:-/tmp}/exbridge-bench-sim-$SIM_PORT.log" 2>&1 &
   SIM=$!
   DATA=$(mktemp -d)

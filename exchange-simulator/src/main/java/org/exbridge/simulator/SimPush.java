@@ -172,9 +172,10 @@ final class SimPush implements SimMailbox.ChangeListener {
     }
 
     synchronized void add(String event) {
-      if (stream != null && stream.open) {
-        stream.send(this, List.of(event));
-      } else if (pending.size() < 500) {
+      if (stream != null && stream.send(this, List.of(event))) {
+        return;
+      }
+      if (pending.size() < 500) {
         pending.add(event);
       } else {
         missed = true;
@@ -190,8 +191,7 @@ final class SimPush implements SimMailbox.ChangeListener {
       if (missed) {
         return false;
       }
-      if (!pending.isEmpty()) {
-        s.send(this, List.copyOf(pending));
+      if (!pending.isEmpty() && s.send(this, List.copyOf(pending))) {
         pending.clear();
       }
       return true;
@@ -389,13 +389,20 @@ final class SimPush implements SimMailbox.ChangeListener {
       this.heartbeat = heartbeat;
     }
 
-    void send(EwsSubscription s, List<String> events) {
+    /**
+     * Queues a notification; false once the connection is ending (the events wait for the next).
+     */
+    synchronized boolean send(EwsSubscription s, List<String> events) {
+      if (!open) {
+        return false;
+      }
       Xml x = message("Success");
       x.text("m:ResponseCode", "NoError");
       x.open("m:Notifications").open("m:Notification").text("t:SubscriptionId", s.id);
       events.forEach(x::raw);
       x.close("m:Notification").close("m:Notifications");
       out.add(finish(x));
+      return true;
     }
 
     /**
@@ -424,8 +431,10 @@ final class SimPush implements SimMailbox.ChangeListener {
     }
 
     void drop() {
-      end = "dropped";
-      open = false;
+      synchronized (this) {
+        end = "dropped";
+        open = false;
+      }
       out.add("");
     }
 
@@ -491,7 +500,16 @@ final class SimPush implements SimMailbox.ChangeListener {
         while (open) {
           long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
           if (left <= 0) {
-            end = "closed";
+            // Nothing is queued here from now on; what was is sent before the end.
+            synchronized (this) {
+              open = false;
+              end = "closed";
+            }
+            for (String rest = out.poll(); rest != null; rest = out.poll()) {
+              if (!rest.isEmpty()) {
+                write(body, rest);
+              }
+            }
             write(body, status("Closed"));
             return;
           }

@@ -214,7 +214,17 @@ public final class EwsPush extends PushKeeper {
     private final Map<Long, Member> members = new ConcurrentHashMap<>();
     private final Map<String, Member> bySubscription = new ConcurrentHashMap<>();
     private final List<Member> leaving = new ArrayList<>();
-    private volatile boolean changed;
+
+    /**
+     * Counts changes of what the connection should carry (members added or removed, subscriptions
+     * lost); a connection opened at an older count is reopened, and its end is no drop.
+     */
+    private final java.util.concurrent.atomic.AtomicLong changes =
+        new java.util.concurrent.atomic.AtomicLong();
+
+    /** The count the connection now open was opened at. */
+    private volatile long openedAt;
+
     private volatile boolean stopped;
     private volatile boolean unsubscribeOnStop;
     private volatile Closeable current;
@@ -246,7 +256,7 @@ public final class EwsPush extends PushKeeper {
 
     void add(PushStore.Wanted w) {
       members.put(w.bindingId(), new Member(w.bindingId(), w.mailbox()));
-      changed = true;
+      changes.incrementAndGet();
     }
 
     void remove(long bindingId) {
@@ -255,13 +265,13 @@ public final class EwsPush extends PushKeeper {
         synchronized (leaving) {
           leaving.add(m);
         }
-        changed = true;
+        changes.incrementAndGet();
       }
     }
 
     /** Membership changed: reopen the connection so that it carries exactly the members. */
     void applyChanges() {
-      if (changed) {
+      if (changes.get() != openedAt) {
         closeCurrent();
       }
     }
@@ -305,6 +315,8 @@ public final class EwsPush extends PushKeeper {
       long failures = 0;
       while (!stopped && running) {
         try {
+          // Read before the members are: a change after this reopens the connection.
+          long at = changes.get();
           StreamingNotifications streaming = group.streaming();
           if (streaming == null) {
             pause(Duration.ofSeconds(5));
@@ -324,7 +336,7 @@ public final class EwsPush extends PushKeeper {
             pause(Duration.ofSeconds(2));
             continue;
           }
-          changed = false;
+          openedAt = at;
           StreamingNotifications.Ended ended =
               streaming.listen(ids, affinity, settings.connectionTimeout(), this);
           current = null;
@@ -332,7 +344,8 @@ public final class EwsPush extends PushKeeper {
           if (stopped || !running) {
             break;
           }
-          if (ended == StreamingNotifications.Ended.DROPPED && !changed) {
+          // Closed from here because what it carries changed: no drop.
+          if (ended == StreamingNotifications.Ended.DROPPED && changes.get() == at) {
             broke("the streaming connection dropped", subscribed);
           } else {
             failures = 0;
@@ -477,7 +490,7 @@ public final class EwsPush extends PushKeeper {
       current = connection;
       openSince = clock.instant();
       lastAlive = System.nanoTime();
-      if (stopped || changed) {
+      if (stopped || changes.get() != openedAt) {
         closeCurrent();
         return;
       }
@@ -523,7 +536,7 @@ public final class EwsPush extends PushKeeper {
       store.broken(affected, "Exchange reported " + code + "; resubscribing");
       // Read them now; a change made before the new subscription is seen by this round.
       signals.catchUp(affected);
-      changed = true;
+      changes.incrementAndGet();
       closeCurrent();
     }
 
