@@ -34,20 +34,21 @@ peer() {
   "$JAVA21" -Xmx1g -cp "$CP" org.exbridge.bench.EwsJavaApiPeer "$S" user1@exchange.test 2>/dev/null | tail -1
 }
 
-start_server() { # data-dir aot(on|off) -> seconds until health is UP
+start_server() { # data-dir aot(on|off); sets UP: seconds until health is UP
   local t0; t0=$(now)
   EXBRIDGE_DATA_DIR="$1" EXBRIDGE_AOT="$2" EXBRIDGE_ADMIN_TOKEN=$TOKEN SERVER_PORT=$PORT \
   EXBRIDGE_RATE_LIMIT_METHOD_PER_SECOND=100000 EXBRIDGE_RATE_LIMIT_APP_PER_SECOND=100000 \
     java -Xmx1g -jar server/target/exbridge.jar >> "$1.log" 2>&1 &
   SERVER=$!
   until curl -sf $U/actuator/health >/dev/null; do sleep 0.05; done
-  python3 -c "print(round($(now)-$t0,2))"
+  UP=$(python3 -c "print(round($(now)-$t0,2))")
 }
 
-stop_server() { # -> seconds the stop took (a training run writes its cache then)
+stop_server() { # sets DOWN: seconds the stop took (a training run writes its cache then)
   local t0; t0=$(now)
   kill "$SERVER"; wait "$SERVER" 2>/dev/null || true; SERVER=""
-  python3 -c "print(round($(now)-$t0,2))"
+  while curl -sf $U/actuator/health >/dev/null 2>&1; do sleep 0.05; done
+  DOWN=$(python3 -c "print(round($(now)-$t0,2))")
 }
 
 first_bind() { # mailbox user -> seconds to done
@@ -71,13 +72,15 @@ first_bind() { # mailbox user -> seconds to done
 
 echo "peer (ews-java-api full read): $(peer)"
 echo "peer (ews-java-api full read): $(peer)"
-up=$(start_server "$ROOT/plain" off); bind=$(first_bind user1@exchange.test alice); down=$(stop_server)
-echo "plain (EXBRIDGE_AOT=off): health UP after $up s; first bind to done $bind s"
-up=$(start_server "$ROOT/aot" on); bind=$(first_bind user1@exchange.test alice); down=$(stop_server)
-echo "AOT, first start (recording): health UP after $up s; first bind to done $bind s; stop (cache written) $down s;" \
+start_server "$ROOT/plain" off; bind=$(first_bind user1@exchange.test alice); stop_server
+echo "plain (EXBRIDGE_AOT=off): health UP after $UP s; first bind to done $bind s"
+start_server "$ROOT/aot" on; bind=$(first_bind user1@exchange.test alice); stop_server
+echo "AOT, first start (recording): health UP after $UP s; first bind to done $bind s; stop (cache written) $DOWN s;" \
      "cache $(du -sh "$ROOT"/aot/aot/*/exbridge.aot 2>/dev/null | cut -f1 || echo none)"
-up=$(start_server "$ROOT/aot" on); bind=$(first_bind user2@exchange.test bob); down=$(stop_server)
-echo "AOT, second start (cache used): health UP after $up s; first bind to done $bind s"
+start_server "$ROOT/aot" on; bind=$(first_bind user2@exchange.test bob); stop_server
+echo "AOT, second start (cache used): health UP after $UP s; first bind to done $bind s"
+start_server "$ROOT/plain" off; bind=$(first_bind user2@exchange.test bob); stop_server
+echo "plain again, second start: health UP after $UP s; first bind to done $bind s"
 echo "peer (ews-java-api full read): $(peer)"
 grep -h 'AOT\|aot\]' "$ROOT"/*.log | sort | uniq -c | head -5 || true
 echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB; JDK $("$JAVA21" -version 2>&1 | head -1)"
