@@ -65,6 +65,14 @@ class PushConfiguration {
     return new PushSignals(jobs, store, engine, settings.debounce(), clock, registry);
   }
 
+  /** This instance's name on the push leases (one for both keepers). */
+  record Owner(String id) {}
+
+  @Bean
+  Owner pushOwner() {
+    return new Owner(owner());
+  }
+
   private static String owner() {
     String host;
     try {
@@ -77,6 +85,7 @@ class PushConfiguration {
 
   @Bean
   EwsPush ewsPush(
+      Owner owner,
       PushStore store,
       PushSignals signals,
       AdminAccounts accounts,
@@ -84,11 +93,12 @@ class PushConfiguration {
       PushSettings settings,
       Clock clock) {
     return new EwsPush(
-        new PushKeeper.Parts(store, signals, accounts, sources, settings, clock, owner()));
+        new PushKeeper.Parts(store, signals, accounts, sources, settings, clock, owner.id()));
   }
 
   @Bean
   GraphPush graphPush(
+      Owner owner,
       PushStore store,
       PushSignals signals,
       AdminAccounts accounts,
@@ -96,7 +106,7 @@ class PushConfiguration {
       PushSettings settings,
       Clock clock) {
     return new GraphPush(
-        new PushKeeper.Parts(store, signals, accounts, sources, settings, clock, owner()));
+        new PushKeeper.Parts(store, signals, accounts, sources, settings, clock, owner.id()));
   }
 
   /** Subscriptions by protocol and state, read from the database every scrape (cheap: grouped). */
