@@ -88,7 +88,7 @@ public final class EwsPush extends PushKeeper {
           store.delete(row.bindingId());
         }
       }
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | AssertionError | LinkageError e) {
       log.warn("EWS push upkeep failed; trying again", e);
     }
   }
@@ -368,7 +368,7 @@ public final class EwsPush extends PushKeeper {
               group.lastError,
               wait.toMillis());
           pause(wait);
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | AssertionError | LinkageError e) {
           current = null;
           openSince = null;
           failures++;
@@ -380,14 +380,14 @@ public final class EwsPush extends PushKeeper {
         StreamingNotifications streaming = null;
         try {
           streaming = group.streaming();
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | AssertionError | LinkageError e) {
           // the account is gone: its subscriptions end with their timeout
         }
         for (Member m : members.values()) {
           if (streaming != null && m.subscriptionId != null && affinity != null) {
             try {
               streaming.unsubscribe(m.mailbox, m.subscriptionId, affinity);
-            } catch (RuntimeException e) {
+            } catch (RuntimeException | AssertionError | LinkageError e) {
               // they end with their timeout at Exchange
             }
           }

@@ -105,7 +105,7 @@ public final class GraphPush extends PushKeeper {
         submit(w.bindingId(), () -> upkeep(w, healthy ? row : null));
       }
       store.report(CHANNEL, 0, active, 0, null, null);
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | AssertionError | LinkageError e) {
       log.warn("Graph subscription upkeep failed; trying again", e);
     }
   }
@@ -121,7 +121,7 @@ public final class GraphPush extends PushKeeper {
           }
           try {
             task.run();
-          } catch (RuntimeException e) {
+          } catch (RuntimeException | AssertionError | LinkageError e) {
             log.warn("Graph subscription upkeep of binding {} failed", bindingId, e);
           } finally {
             parallel.release();

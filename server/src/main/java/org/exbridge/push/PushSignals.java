@@ -89,7 +89,7 @@ public final class PushSignals implements SmartLifecycle {
       if (e != null) {
         e.nudge();
       }
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | AssertionError | LinkageError e) {
       // The database is away: keep them for the next flush.
       waiting.addAll(batch);
       log.warn("could not make {} pushed bindings due; trying again", batch.size(), e);

@@ -108,7 +108,7 @@ public final class SyncEngine implements SmartLifecycle {
           return;
         }
       }
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | AssertionError | LinkageError e) {
       log.warn("claiming sync jobs failed; trying again", e);
     }
   }
@@ -119,7 +119,9 @@ public final class SyncEngine implements SmartLifecycle {
       if (outcome != null) {
         jobs.release(job, owner, outcome);
       }
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | AssertionError | LinkageError e) {
+      // An error thrown deep in a library (H2 asserts its own state when a full disk fails a
+      // write) ends this step, not the worker: the lease runs out and the job is claimed again.
       log.warn(
           "sync step of binding {} could not be recorded; its lease will run out",
           job.bindingId(),
@@ -134,7 +136,7 @@ public final class SyncEngine implements SmartLifecycle {
   private void heartbeat() {
     try {
       jobs.heartbeat(owner, Set.copyOf(running), settings.lease());
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | AssertionError | LinkageError e) {
       log.warn("extending sync leases failed", e);
     }
   }
