@@ -65,12 +65,16 @@ class PushConfiguration {
     return new PushSignals(jobs, store, engine, settings.debounce(), clock, registry);
   }
 
-  /** This instance's name on the push leases (one for both keepers). */
-  record Owner(String id) {}
-
+  /** What both keepers work with, under one name for this instance on the push leases. */
   @Bean
-  Owner pushOwner() {
-    return new Owner(owner());
+  PushKeeper.Parts pushParts(
+      PushStore store,
+      PushSignals signals,
+      AdminAccounts accounts,
+      ExchangeSources sources,
+      PushSettings settings,
+      Clock clock) {
+    return new PushKeeper.Parts(store, signals, accounts, sources, settings, clock, owner());
   }
 
   private static String owner() {
@@ -84,29 +88,13 @@ class PushConfiguration {
   }
 
   @Bean
-  EwsPush ewsPush(
-      Owner owner,
-      PushStore store,
-      PushSignals signals,
-      AdminAccounts accounts,
-      ExchangeSources sources,
-      PushSettings settings,
-      Clock clock) {
-    return new EwsPush(
-        new PushKeeper.Parts(store, signals, accounts, sources, settings, clock, owner.id()));
+  EwsPush ewsPush(PushKeeper.Parts parts) {
+    return new EwsPush(parts);
   }
 
   @Bean
-  GraphPush graphPush(
-      Owner owner,
-      PushStore store,
-      PushSignals signals,
-      AdminAccounts accounts,
-      ExchangeSources sources,
-      PushSettings settings,
-      Clock clock) {
-    return new GraphPush(
-        new PushKeeper.Parts(store, signals, accounts, sources, settings, clock, owner.id()));
+  GraphPush graphPush(PushKeeper.Parts parts) {
+    return new GraphPush(parts);
   }
 
   /** Subscriptions by protocol and state, read from the database every scrape (cheap: grouped). */
