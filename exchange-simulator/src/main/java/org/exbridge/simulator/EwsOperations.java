@@ -83,7 +83,10 @@ final class EwsOperations {
         "AQAAAA==");
     x.text("t:FolderClass", f.folderClass());
     x.text("t:DisplayName", f.name());
-    x.text("t:TotalCount", 0);
+    SimMailbox.SimCalendar counted =
+        f.folderClass().equals("IPF.Appointment") ? mailbox.calendar(f.number()) : null;
+    // Exchange counts the folder's items: singles and series masters (occurrences are not items).
+    x.text("t:TotalCount", counted == null ? 0 : counted.events.size());
     x.text("t:ChildFolderCount", 0);
     if (element.equals("t:CalendarFolder")) {
       SimMailbox.SimCalendar c = mailbox.calendar(f.number());

@@ -12,12 +12,17 @@ import org.exbridge.binding.Binding;
 import org.exbridge.binding.BindingIdCodec;
 import org.exbridge.binding.BindingStatus;
 import org.exbridge.binding.Bindings;
+import org.exbridge.binding.EmailAddress;
+import org.exbridge.binding.ExchangeBindingService;
 import org.exbridge.calendar.ItemProblems;
 import org.exbridge.sync.SyncControl;
+import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
+import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 
 /** The operator's view of every binding, with its status and, after a failure, the reason. */
@@ -29,13 +34,16 @@ final class BindingsAdminController {
   private final ItemProblems problems;
   private final org.exbridge.calendar.CalendarEdits edits;
   private final org.exbridge.push.PushStore push;
+  private final ExchangeBindingService service;
 
   BindingsAdminController(
+      ExchangeBindingService service,
       Bindings bindings,
       SyncControl sync,
       ItemProblems problems,
       org.exbridge.calendar.CalendarEdits edits,
       org.exbridge.push.PushStore push) {
+    this.service = service;
     this.edits = edits;
     this.push = push;
     this.bindings = bindings;
@@ -54,7 +62,7 @@ final class BindingsAdminController {
       Instant createdAt,
       Instant updatedAt) {}
 
-  record BindingList(List<BindingView> bindings) {}
+  record BindingList(List<BindingView> bindings, String nextCursor) {}
 
   record ProgressView(
       String exchangeBindingId,
@@ -67,6 +75,8 @@ final class BindingsAdminController {
       String phase,
       int calendarsSynced,
       int eventsSynced,
+      Integer eventsTotalEstimate,
+      int progressPercent,
       Instant lastSuccessfulRound,
       Instant nextAttemptAt,
       int attempts,
@@ -123,6 +133,8 @@ final class BindingsAdminController {
         p.phase(),
         p.calendars(),
         p.events(),
+        p.eventsTotalEstimate(),
+        percent(b.status(), p.events(), p.eventsTotalEstimate()),
         p.lastSuccessAt(),
         p.nextAttemptAt(),
         p.attempts(),
@@ -151,6 +163,26 @@ final class BindingsAdminController {
   }
 
   /**
+   * How far the first sync has come: 100 at done; before it, the share of the estimated events
+   * stored, at least what the status implies and at most 99 (the estimate counts series, the store
+   * changed occurrences too); 0 in err.
+   */
+  static int percent(BindingStatus status, int events, Integer estimate) {
+    int floor =
+        switch (status) {
+          case DONE -> 100;
+          case ERR -> 0;
+          case DOING -> 2;
+          case CAL_DONE -> 10;
+          case TIMESPAN_DONE -> 40;
+        };
+    if (floor == 100 || floor == 0 || estimate == null || estimate <= 0) {
+      return floor;
+    }
+    return Math.min(99, Math.max(floor, (int) (100L * events / estimate)));
+  }
+
+  /**
    * The binding an operator path names; ids are base64 and may hold '/', so the rest of the path is
    * the id.
    */
@@ -171,10 +203,17 @@ final class BindingsAdminController {
         .orElseThrow(() -> Problems.notFound("no such binding"));
   }
 
+  /**
+   * Bindings oldest first, narrowed by tenant, status, admin account or Exchange account; {@code
+   * next_cursor}, when there may be more, is passed back as {@code cursor}.
+   */
   @GetMapping(path = "/admin/api/v1/bindings", produces = MediaType.APPLICATION_JSON_VALUE)
   BindingList list(
       @RequestParam(name = "tenant_key", required = false) String tenantKey,
       @RequestParam(name = "status", required = false) String status,
+      @RequestParam(name = "admin_account", required = false) String adminAccount,
+      @RequestParam(name = "exchange_account", required = false) String exchangeAccount,
+      @RequestParam(name = "cursor", required = false) String cursor,
       @RequestParam(name = "limit", defaultValue = "1000") int limit) {
     BindingStatus wanted =
         status == null
@@ -185,10 +224,34 @@ final class BindingsAdminController {
     if (limit < 1 || limit > MAX_LIMIT) {
       throw badRequest("limit must be between 1 and " + MAX_LIMIT);
     }
-    return new BindingList(
-        bindings.list(tenantKey, wanted, limit).stream()
-            .map(BindingsAdminController::view)
-            .toList());
+    long after;
+    try {
+      String key = Paging.after(cursor);
+      after = key == null ? 0 : Long.parseLong(key);
+    } catch (NumberFormatException e) {
+      throw badRequest("cursor is not one this server gave out");
+    }
+    var filter =
+        new Bindings.Filter(
+            tenantKey,
+            wanted,
+            adminAccount == null ? null : EmailAddress.normalise(adminAccount.trim()),
+            exchangeAccount == null ? null : EmailAddress.normalise(exchangeAccount.trim()));
+    Paging.Page<BindingView> page =
+        Paging.page(
+            bindings.list(filter, after, limit + 1),
+            limit,
+            b -> Long.toString(b.id()),
+            BindingsAdminController::view);
+    return new BindingList(page.items(), page.nextCursor());
+  }
+
+  /** Unbinds, as the platform's delete does: the binding, its job and its calendars go. */
+  @DeleteMapping(path = "/admin/api/v1/bindings/**", produces = MediaType.APPLICATION_JSON_VALUE)
+  @ResponseStatus(HttpStatus.NO_CONTENT)
+  void unbind(HttpServletRequest request) {
+    Binding b = binding(request, "/admin/api/v1/bindings/", "");
+    service.delete(b.tenantKey(), b.exchangeBindingId());
   }
 
   private static BindingView view(Binding b) {

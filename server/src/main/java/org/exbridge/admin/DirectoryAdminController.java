@@ -19,11 +19,14 @@ import org.exbridge.directory.UserStatus;
 import org.exbridge.directory.Users;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.PutMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 
@@ -152,6 +155,133 @@ final class DirectoryAdminController {
     AccessTokens.Issued issued =
         tokens.issue(TokenKind.USER, app.appId(), tenantKey, user.userId());
     return new TokenView(issued.token(), issued.expiresIn().toSeconds());
+  }
+
+  @GetMapping
+  Paging.Page<Tenant> listTenants(
+      @RequestParam(required = false) String cursor,
+      @RequestParam(required = false) Integer limit) {
+    int n = Paging.limit(limit);
+    return Paging.page(tenants.list(Paging.after(cursor), n + 1), n, Tenant::tenantKey, t -> t);
+  }
+
+  @GetMapping("/{tenantKey}")
+  Tenant getTenant(@PathVariable String tenantKey) {
+    return tenants
+        .find(tenantKey)
+        .orElseThrow(() -> notFound("tenant " + tenantKey + " does not exist"));
+  }
+
+  @DeleteMapping("/{tenantKey}")
+  @ResponseStatus(HttpStatus.NO_CONTENT)
+  void deleteTenant(@PathVariable String tenantKey) {
+    switch (tenants.delete(tenantKey)) {
+      case DELETED -> {}
+      case NOT_FOUND -> throw notFound("tenant " + tenantKey + " does not exist");
+      case HAS_ADMIN_ACCOUNTS ->
+          throw Problems.conflict(
+              "tenant "
+                  + tenantKey
+                  + " still has Exchange admin accounts; unbind their bindings and delete them"
+                  + " first");
+    }
+  }
+
+  @GetMapping("/{tenantKey}/apps")
+  Paging.Page<AppView> listApps(
+      @PathVariable String tenantKey,
+      @RequestParam(required = false) String cursor,
+      @RequestParam(required = false) Integer limit) {
+    tenant(tenantKey);
+    int n = Paging.limit(limit);
+    return Paging.page(
+        apps.list(tenantKey, Paging.after(cursor), n + 1), n, App::appId, a -> appView(a, null));
+  }
+
+  @GetMapping("/{tenantKey}/apps/{appId}")
+  AppView getApp(@PathVariable String tenantKey, @PathVariable String appId) {
+    return appView(app(tenantKey, appId), null);
+  }
+
+  /**
+   * A new secret, shown in this answer only; the old one and the tokens it obtained stop working.
+   */
+  @PostMapping("/{tenantKey}/apps/{appId}/secret")
+  AppView rotateSecret(@PathVariable String tenantKey, @PathVariable String appId) {
+    App app = app(tenantKey, appId);
+    String secret =
+        apps.rotateSecret(app.appId())
+            .orElseThrow(() -> notFound("app " + appId + " is not an app of tenant " + tenantKey));
+    return appView(app, secret);
+  }
+
+  @DeleteMapping("/{tenantKey}/apps/{appId}")
+  @ResponseStatus(HttpStatus.NO_CONTENT)
+  void deleteApp(@PathVariable String tenantKey, @PathVariable String appId) {
+    apps.delete(app(tenantKey, appId).appId());
+  }
+
+  /**
+   * The tenant's users, paged; {@code q} keeps those whose id, name or e-mail holds it, {@code
+   * open_id} finds the user an app knows by that id.
+   */
+  @GetMapping("/{tenantKey}/users")
+  Paging.Page<UserView> listUsers(
+      @PathVariable String tenantKey,
+      @RequestParam(required = false) String q,
+      @RequestParam(name = "open_id", required = false) String openId,
+      @RequestParam(required = false) String cursor,
+      @RequestParam(required = false) Integer limit) {
+    tenant(tenantKey);
+    int n = Paging.limit(limit);
+    if (q != null && q.length() > 200) {
+      throw badRequest("q must be at most 200 characters");
+    }
+    if (openId != null) {
+      return new Paging.Page<>(
+          users.byOpenId(tenantKey, openId).map(this::view).stream().toList(), null);
+    }
+    return Paging.page(
+        users.list(tenantKey, q, Paging.after(cursor), n + 1), n, User::userId, this::view);
+  }
+
+  @GetMapping("/{tenantKey}/users/{userId}")
+  UserView getUser(@PathVariable String tenantKey, @PathVariable String userId) {
+    tenant(tenantKey);
+    return users
+        .find(tenantKey, userId)
+        .map(this::view)
+        .orElseThrow(() -> notFound("user " + userId + " is not in tenant " + tenantKey));
+  }
+
+  @DeleteMapping("/{tenantKey}/users/{userId}")
+  @ResponseStatus(HttpStatus.NO_CONTENT)
+  void deleteUser(@PathVariable String tenantKey, @PathVariable String userId) {
+    tenant(tenantKey);
+    switch (users.delete(tenantKey, userId)) {
+      case DELETED -> {}
+      case NOT_FOUND -> throw notFound("user " + userId + " is not in tenant " + tenantKey);
+      case HAS_BINDINGS ->
+          throw Problems.conflict(
+              "user " + userId + " has Exchange accounts bound to it; unbind them first");
+    }
+  }
+
+  private App app(String tenantKey, String appId) {
+    tenant(tenantKey);
+    return apps.find(appId)
+        .filter(a -> a.tenantKey().equals(tenantKey))
+        .orElseThrow(() -> notFound("app " + appId + " is not an app of tenant " + tenantKey));
+  }
+
+  private static AppView appView(App app, String secret) {
+    return new AppView(
+        app.appId(),
+        secret,
+        app.tenantKey(),
+        app.name(),
+        app.scopes().stream().sorted().toList(),
+        app.createdAt());
   }
 
   private void tenant(String tenantKey) {

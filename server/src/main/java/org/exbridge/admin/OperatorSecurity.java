@@ -8,6 +8,7 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.time.Clock;
 import java.util.List;
+import org.exbridge.console.ConsoleController;
 import org.exbridge.openapi.EdgeErrors;
 import org.exbridge.openapi.ErrorCode;
 import org.exbridge.openapi.OpenApiException;
@@ -47,7 +48,10 @@ import org.springframework.web.filter.OncePerRequestFilter;
 class OperatorSecurity {
   private static final Logger log = LoggerFactory.getLogger(OperatorSecurity.class);
   static final String ROLE = "OPERATOR";
-  private static final RequestMatcher OPERATOR = OperatorPaths::isOperator;
+
+  /** Every spelling of an operator path, but the console's own files (which hold no data). */
+  private static final RequestMatcher OPERATOR =
+      request -> OperatorPaths.isOperator(request) && !ConsoleController.isConsoleFile(request);
 
   @Bean
   OperatorAttempts operatorAttempts(

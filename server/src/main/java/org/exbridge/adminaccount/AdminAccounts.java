@@ -4,6 +4,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import org.exbridge.directory.Times;
@@ -93,6 +94,38 @@ public class AdminAccounts {
       }
     }
     return new PutResult.Saved(find(id).orElseThrow());
+  }
+
+  /** The tenant's admin accounts in order after {@code after} (null: from the first). */
+  public List<AdminAccount> list(String tenantKey, String after, int limit) {
+    return jdbc.sql(
+            "select admin_account, tenant_key, protocol, ews_url, username, auth, graph_url, token_url, client_id,"
+                + " status, last_error, checked_at, updated_at from exchange_admin_account"
+                + " where tenant_key = ? and admin_account > ? order by admin_account limit ?")
+        .params(tenantKey, after == null ? "" : after, limit)
+        .query(AdminAccounts::map)
+        .list();
+  }
+
+  /** How many bindings go through the admin account. */
+  public long bindingCount(String adminAccount) {
+    return jdbc.sql("select count(*) from exchange_binding where admin_account = ?")
+        .param(normalise(adminAccount))
+        .query(Long.class)
+        .single();
+  }
+
+  /**
+   * Deletes the admin account and its secret; false while bindings go through it, or when absent.
+   */
+  @Transactional
+  public boolean delete(String adminAccount) {
+    String id = normalise(adminAccount);
+    if (bindingCount(id) > 0) {
+      return false;
+    }
+    return jdbc.sql("delete from exchange_admin_account where admin_account = ?").param(id).update()
+        > 0;
   }
 
   public Optional<AdminAccount> find(String adminAccount) {

@@ -82,7 +82,7 @@ public class Bindings {
    * Moves the status forward to {@code status}; a binding already there or further, or in err,
    * stays.
    */
-  public void advance(long id, BindingStatus status, Instant now) {
+  public boolean advance(long id, BindingStatus status, Instant now) {
     List<String> below = new ArrayList<>();
     for (BindingStatus s : BindingStatus.values()) {
       if (s.ordinal() < status.ordinal()) {
@@ -91,14 +91,15 @@ public class Bindings {
     }
     below.remove(BindingStatus.ERR.wire());
     NamedParameterJdbcTemplate named = new NamedParameterJdbcTemplate(template);
-    named.update(
-        "update exchange_binding set status = :status, reason = null, updated_at = :now where id = :id"
-            + " and status in (:below)",
-        new MapSqlParameterSource()
-            .addValue("status", status.wire())
-            .addValue("now", Times.sql(now))
-            .addValue("id", id)
-            .addValue("below", below));
+    return named.update(
+            "update exchange_binding set status = :status, reason = null, updated_at = :now where id = :id"
+                + " and status in (:below)",
+            new MapSqlParameterSource()
+                .addValue("status", status.wire())
+                .addValue("now", Times.sql(now))
+                .addValue("id", id)
+                .addValue("below", below))
+        > 0;
   }
 
   /** Puts the binding in {@code err} with the reason. */
@@ -125,8 +126,19 @@ public class Bindings {
 
   /** Bindings for the operator, optionally narrowed to one tenant and one status, oldest first. */
   public List<Binding> list(String tenantKey, BindingStatus status, int limit) {
+    return list(new Filter(tenantKey, status, null, null), 0, limit);
+  }
+
+  /** What the operator narrows a list of bindings to; null parts do not narrow. */
+  public record Filter(
+      String tenantKey, BindingStatus status, String adminAccount, String exchangeAccount) {}
+
+  /** Bindings after the row id {@code afterId}, oldest first. */
+  public List<Binding> list(Filter filter, long afterId, int limit) {
+    String tenantKey = filter.tenantKey();
+    BindingStatus status = filter.status();
     StringBuilder sql =
-        new StringBuilder("select " + COLUMNS + " from exchange_binding where 1 = 1");
+        new StringBuilder("select " + COLUMNS + " from exchange_binding where id > :after");
     JdbcClient.StatementSpec spec;
     if (tenantKey != null) {
       sql.append(" and tenant_key = :tenant");
@@ -134,8 +146,20 @@ public class Bindings {
     if (status != null) {
       sql.append(" and status = :status");
     }
+    if (filter.adminAccount() != null) {
+      sql.append(" and admin_account = :admin");
+    }
+    if (filter.exchangeAccount() != null) {
+      sql.append(" and exchange_account = :exchange");
+    }
     sql.append(" order by id limit :limit");
-    spec = jdbc.sql(sql.toString()).param("limit", limit);
+    spec = jdbc.sql(sql.toString()).param("limit", limit).param("after", afterId);
+    if (filter.adminAccount() != null) {
+      spec = spec.param("admin", filter.adminAccount());
+    }
+    if (filter.exchangeAccount() != null) {
+      spec = spec.param("exchange", filter.exchangeAccount());
+    }
     if (tenantKey != null) {
       spec = spec.param("tenant", tenantKey);
     }

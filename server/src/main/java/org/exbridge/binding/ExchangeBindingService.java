@@ -9,6 +9,8 @@ import org.exbridge.directory.User;
 import org.exbridge.directory.UserIdType;
 import org.exbridge.directory.Users;
 import org.exbridge.sync.SyncJobs;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -19,6 +21,7 @@ import org.springframework.transaction.support.TransactionTemplate;
  */
 @Service
 public class ExchangeBindingService {
+  private static final Logger log = LoggerFactory.getLogger("org.exbridge.binding.events");
   private final Bindings bindings;
   private final AdminAccounts adminAccounts;
   private final Users users;
@@ -74,7 +77,14 @@ public class ExchangeBindingService {
     if (profile.status() == AdminAccount.VerificationStatus.FAILED) {
       throw new BindingRefused(
           Reason.ADMIN_ACCOUNT_FAILED,
-          "admin account " + admin + " failed its last check; bind it again in the admin console");
+          "admin account "
+              + admin
+              + " failed its last connection check; the operator fixes it in the exbridge console"
+              + " (/admin/) or with PUT /admin/api/v1/tenants/"
+              + tenantKey
+              + "/exchange_admin_accounts/"
+              + admin
+              + ", then checks it again");
     }
     User user =
         users
@@ -94,17 +104,27 @@ public class ExchangeBindingService {
     for (int attempt = 0; attempt < 5; attempt++) {
       Optional<Binding> existing = bindings.inTenant(tenantKey, exchange);
       if (existing.isEmpty()) {
+        Binding bound;
         try {
-          return tx.execute(
-              status -> {
-                long id =
-                    bindings.insert(tenantKey, admin, exchange, user.userId(), clock.instant());
-                jobs.enqueueInitialSync(id);
-                return bindings.inTenant(tenantKey, exchange).orElseThrow();
-              });
+          bound =
+              tx.execute(
+                  status -> {
+                    long id =
+                        bindings.insert(tenantKey, admin, exchange, user.userId(), clock.instant());
+                    jobs.enqueueInitialSync(id);
+                    return bindings.inTenant(tenantKey, exchange).orElseThrow();
+                  });
         } catch (DuplicateKeyException raced) {
           continue;
         }
+        log.info(
+            "binding {}: bound {} to user {} in tenant {} through {}",
+            bound.exchangeBindingId(),
+            exchange,
+            user.userId(),
+            tenantKey,
+            admin);
+        return bound;
       }
       Binding found = existing.get();
       if (found.adminAccount().equals(admin) && found.userId().equals(user.userId())) {
@@ -142,6 +162,13 @@ public class ExchangeBindingService {
     if (!bindings.delete(binding.id())) {
       throw new BindingRefused(Reason.BINDING_NOT_FOUND, "exchange account binding is not found");
     }
+    log.info(
+        "binding {}: unbound {} from user {} in tenant {} (status was {})",
+        binding.exchangeBindingId(),
+        binding.exchangeAccount(),
+        binding.userId(),
+        tenantKey,
+        binding.status().wire());
   }
 
   private static String account(String field, String value) {

@@ -127,12 +127,13 @@ public class CalendarStore {
             int updated =
                 jdbc.sql(
                         "update synced_calendar set summary = ?, color = ?, is_default = ?, writable = ?,"
-                            + " updated_at = ? where binding_id = ? and exchange_id = ?")
+                            + " item_count = ?, updated_at = ? where binding_id = ? and exchange_id = ?")
                     .params(
                         c.name(),
                         c.color(),
                         c.isDefault(),
                         c.writable(),
+                        c.itemCount(),
                         Times.sql(now),
                         bindingId,
                         c.id())
@@ -140,7 +141,7 @@ public class CalendarStore {
             if (updated == 0) {
               jdbc.sql(
                       "insert into synced_calendar (calendar_id, binding_id, exchange_id, summary, color, is_default, writable,"
-                          + " created_at, updated_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?)")
+                          + " item_count, created_at, updated_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
                   .params(
                       "exchange_"
                           + UUID.randomUUID().toString().replace("-", "")
@@ -151,6 +152,7 @@ public class CalendarStore {
                       c.color(),
                       c.isDefault(),
                       c.writable(),
+                      c.itemCount(),
                       Times.sql(now),
                       Times.sql(now))
                   .update();
@@ -587,6 +589,22 @@ public class CalendarStore {
 
   /** How much of a binding is stored: calendars and live events (exceptions count as events). */
   public record Counts(int calendars, int events) {}
+
+  /**
+   * How many items Exchange said the binding's calendars hold, when it said so for each (EWS);
+   * events stored count occurrences changed in a series too, so this is an estimate.
+   */
+  public Integer itemEstimate(long bindingId) {
+    List<Integer> counts =
+        jdbc.sql("select item_count from synced_calendar where binding_id = ?")
+            .param(bindingId)
+            .query((rs, n) -> (Integer) rs.getObject("item_count", Integer.class))
+            .list();
+    if (counts.isEmpty() || counts.contains(null)) {
+      return null;
+    }
+    return counts.stream().mapToInt(Integer::intValue).sum();
+  }
 
   public Counts counts(long bindingId) {
     int calendars =

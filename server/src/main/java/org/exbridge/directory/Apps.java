@@ -6,6 +6,7 @@ import java.time.Clock;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -46,6 +47,44 @@ public class Apps {
         .update();
     users.assignOpenIds(tenantKey, appId);
     return new Created(app, secret);
+  }
+
+  /** The tenant's apps in id order after {@code after} (null: from the first). */
+  public List<App> list(String tenantKey, String after, int limit) {
+    return jdbc.sql(
+            "select app_id, tenant_key, name, scopes, created_at from app where tenant_key = ?"
+                + " and app_id > ? order by app_id limit ?")
+        .params(tenantKey, after == null ? "" : after, limit)
+        .query(Apps::map)
+        .list();
+  }
+
+  /**
+   * A new secret for the app, shown once; the old one stops working at once, and so do the tenant
+   * and app access tokens obtained with it (user tokens, which the operator issued, stay).
+   */
+  @Transactional
+  public Optional<String> rotateSecret(String appId) {
+    String secret = Secrets.random("", 32);
+    int updated =
+        jdbc.sql("update app set secret_hash = ? where app_id = ?")
+            .params(Secrets.hash(secret), appId)
+            .update();
+    if (updated == 0) {
+      return Optional.empty();
+    }
+    jdbc.sql("delete from access_token where app_id = ? and kind <> ?")
+        .params(appId, TokenKind.USER.name())
+        .update();
+    return Optional.of(secret);
+  }
+
+  /** Deletes the app, its users' open_ids for it and its tokens. */
+  @Transactional
+  public boolean delete(String appId) {
+    jdbc.sql("delete from access_token where app_id = ?").param(appId).update();
+    jdbc.sql("delete from user_open_id where app_id = ?").param(appId).update();
+    return jdbc.sql("delete from app where app_id = ?").param(appId).update() > 0;
   }
 
   public Optional<App> find(String appId) {

@@ -106,6 +106,97 @@ public class Users {
         .update();
   }
 
+  /**
+   * The tenant's users in id order after {@code after} (null: from the first); {@code query}, when
+   * given, keeps those whose id, name or e-mail holds it (case ignored).
+   */
+  public List<User> list(String tenantKey, String query, String after, int limit) {
+    String like =
+        query == null || query.isBlank()
+            ? null
+            : "%"
+                + query
+                    .trim()
+                    .toLowerCase(java.util.Locale.ROOT)
+                    .replace("\\", "\\\\")
+                    .replace("%", "\\%")
+                    .replace("_", "\\_")
+                + "%";
+    return jdbc.sql(
+            "select "
+                + COLUMNS
+                + " from directory_user u where u.tenant_key = :tenant and u.user_id > :after"
+                + (like == null
+                    ? ""
+                    : " and (lower(u.user_id) like :like escape '\\' or lower(u.name) like :like"
+                        + " escape '\\' or lower(u.email) like :like escape '\\')")
+                + " order by u.user_id limit :limit")
+        .param("tenant", tenantKey)
+        .param("after", after == null ? "" : after)
+        .param("like", like == null ? "" : like)
+        .param("limit", limit)
+        .query(Users::map)
+        .list();
+  }
+
+  /** The tenant's user an open_id of one of its apps names. */
+  public Optional<User> byOpenId(String tenantKey, String openId) {
+    return jdbc.sql(
+            "select "
+                + COLUMNS
+                + " from user_open_id o join directory_user u"
+                + " on u.tenant_key = o.tenant_key and u.user_id = o.user_id"
+                + " where o.open_id = ? and o.tenant_key = ?")
+        .params(openId, tenantKey)
+        .query(Users::map)
+        .optional();
+  }
+
+  /** Every user of the tenant, for matching a spreadsheet of accounts by e-mail. */
+  public List<User> all(String tenantKey) {
+    return jdbc.sql("select " + COLUMNS + " from directory_user u where u.tenant_key = ?")
+        .param(tenantKey)
+        .query(Users::map)
+        .list();
+  }
+
+  /** Why a user cannot be deleted, or that it was. */
+  public enum Deletion {
+    DELETED,
+    NOT_FOUND,
+    HAS_BINDINGS
+  }
+
+  /**
+   * Deletes the user with its open_ids and tokens; refused while an Exchange account is bound to
+   * it.
+   */
+  public Deletion delete(String tenantKey, String userId) {
+    return tx.execute(
+        status -> {
+          long bound =
+              jdbc.sql("select count(*) from exchange_binding where tenant_key = ? and user_id = ?")
+                  .params(tenantKey, userId)
+                  .query(Long.class)
+                  .single();
+          if (bound > 0) {
+            return Deletion.HAS_BINDINGS;
+          }
+          jdbc.sql("delete from access_token where tenant_key = ? and user_id = ?")
+              .params(tenantKey, userId)
+              .update();
+          jdbc.sql("delete from user_open_id where tenant_key = ? and user_id = ?")
+              .params(tenantKey, userId)
+              .update();
+          return jdbc.sql("delete from directory_user where tenant_key = ? and user_id = ?")
+                      .params(tenantKey, userId)
+                      .update()
+                  > 0
+              ? Deletion.DELETED
+              : Deletion.NOT_FOUND;
+        });
+  }
+
   public Optional<User> find(String tenantKey, String userId) {
     return jdbc.sql(
             "select " + COLUMNS + " from directory_user u where u.tenant_key = ? and u.user_id = ?")

@@ -8,6 +8,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.util.regex.Pattern;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
@@ -22,11 +23,20 @@ import org.springframework.web.filter.OncePerRequestFilter;
 @Component
 @Order(Ordered.HIGHEST_PRECEDENCE + 10)
 final class BodyLimitFilter extends OncePerRequestFilter {
+  /** The one request that carries a file: an operator's spreadsheet of accounts to import. */
+  private static final Pattern IMPORT_UPLOAD =
+      Pattern.compile("/admin/api/v1/tenants/[A-Za-z0-9_.-]{1,64}/binding_imports");
+
   private final long maxBytes;
+  private final long maxImportBytes;
   private final EdgeErrors errors;
 
-  BodyLimitFilter(@Value("${exbridge.max-body-bytes}") DataSize maxBytes, EdgeErrors errors) {
+  BodyLimitFilter(
+      @Value("${exbridge.max-body-bytes}") DataSize maxBytes,
+      @Value("${exbridge.max-import-bytes:4MB}") DataSize maxImportBytes,
+      EdgeErrors errors) {
     this.maxBytes = maxBytes.toBytes();
+    this.maxImportBytes = maxImportBytes.toBytes();
     this.errors = errors;
   }
 
@@ -34,15 +44,20 @@ final class BodyLimitFilter extends OncePerRequestFilter {
   protected void doFilterInternal(
       HttpServletRequest request, HttpServletResponse response, FilterChain chain)
       throws ServletException, IOException {
-    if (request.getContentLengthLong() > maxBytes) {
-      errors.write(request, response, 413, tooLarge());
+    long limit =
+        "POST".equals(request.getMethod())
+                && IMPORT_UPLOAD.matcher(request.getRequestURI()).matches()
+            ? maxImportBytes
+            : maxBytes;
+    if (request.getContentLengthLong() > limit) {
+      errors.write(request, response, 413, tooLarge(limit));
       return;
     }
-    chain.doFilter(new Limited(request, maxBytes), response);
+    chain.doFilter(new Limited(request, limit), response);
   }
 
-  private OpenApiException tooLarge() {
-    return OpenApiException.invalid("request body is larger than " + maxBytes + " bytes");
+  private static OpenApiException tooLarge(long limit) {
+    return OpenApiException.invalid("request body is larger than " + limit + " bytes");
   }
 
   /** Thrown while reading a body that grows past the limit. */

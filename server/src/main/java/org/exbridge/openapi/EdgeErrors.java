@@ -53,7 +53,7 @@ public final class EdgeErrors {
     Object body;
     if (isAdmin(request)) {
       response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
-      body = problem(httpStatus, failure.getMessage(), request);
+      body = problem(httpStatus, failure.detail(), request);
     } else {
       response.setContentType(MediaType.APPLICATION_JSON_VALUE);
       body = envelope(failure, request);

@@ -167,7 +167,7 @@ final class EdgeExceptionHandler {
     if (EdgeErrors.isAdmin(request)) {
       return builder
           .contentType(MediaType.APPLICATION_PROBLEM_JSON)
-          .body(EdgeErrors.problem(status, e.getMessage(), request));
+          .body(EdgeErrors.problem(status, e.detail(), request));
     }
     return builder.contentType(MediaType.APPLICATION_JSON).body(EdgeErrors.envelope(e, request));
   }

@@ -42,6 +42,7 @@ final class BindingSync {
   private final SyncSettings settings;
   private final SyncMetrics metrics;
   private final Clock clock;
+  private final BindingEvents events;
 
   BindingSync(
       Bindings bindings,
@@ -62,6 +63,7 @@ final class BindingSync {
     this.settings = settings;
     this.metrics = metrics;
     this.clock = clock;
+    this.events = new BindingEvents(store, clock);
   }
 
   /** Runs one step and says what is next; null when the binding is gone. */
@@ -107,14 +109,14 @@ final class BindingSync {
         switch (phase) {
           case SyncJobs.CALENDARS -> {
             store.syncCalendars(id, source.calendars(mailbox));
-            bindings.advance(id, BindingStatus.CAL_DONE, clock.instant());
+            advance(binding, BindingStatus.CAL_DONE);
             phase = SyncJobs.WINDOW;
           }
           case SyncJobs.WINDOW -> {
             current =
                 store.calendars(id).stream().filter(c -> !c.windowDone()).findFirst().orElse(null);
             if (current == null) {
-              bindings.advance(id, BindingStatus.TIMESPAN_DONE, clock.instant());
+              advance(binding, BindingStatus.TIMESPAN_DONE);
               phase = SyncJobs.ALL;
               continue;
             }
@@ -137,7 +139,7 @@ final class BindingSync {
             current =
                 store.calendars(id).stream().filter(c -> !c.fullDone()).findFirst().orElse(null);
             if (current == null) {
-              bindings.advance(id, BindingStatus.DONE, clock.instant());
+              advance(binding, BindingStatus.DONE);
               metrics.round("full");
               return success(SyncJobs.INCREMENTAL, nextRound(id), job);
             }
@@ -295,7 +297,18 @@ final class BindingSync {
     return clock.instant().plus(interval);
   }
 
+  private void advance(Binding binding, BindingStatus status) {
+    if (bindings.advance(binding.id(), status, clock.instant())) {
+      events.reached(binding, status);
+    } else if (status == BindingStatus.DONE) {
+      events.readAgain(binding);
+    }
+  }
+
   private SyncJobs.Outcome success(String phase, Instant due, SyncJobs.Job job) {
+    if (job.attempts() > 0) {
+      events.recovered(job.bindingId());
+    }
     return new SyncJobs.Outcome(phase, due, 0, job.generation(), null, null, true);
   }
 
@@ -324,6 +337,7 @@ final class BindingSync {
       }
       case PERMANENT -> {
         bindings.fail(binding.id(), e.code() + ": " + e.getMessage(), now);
+        events.failed(binding, e.code() + ": " + e.getMessage());
         return new SyncJobs.Outcome(
             SyncJobs.STOPPED,
             SyncJobs.NEVER,
@@ -340,15 +354,15 @@ final class BindingSync {
                 ? settings.maxAttempts() * 3
                 : settings.maxAttempts();
         if (attempts > limit) {
-          bindings.fail(
-              binding.id(),
+          String reason =
               "retries exhausted after "
                   + (attempts - 1)
                   + " attempts; last: "
                   + e.code()
                   + ": "
-                  + e.getMessage(),
-              now);
+                  + e.getMessage();
+          bindings.fail(binding.id(), reason, now);
+          events.failed(binding, reason);
           return new SyncJobs.Outcome(
               SyncJobs.STOPPED,
               SyncJobs.NEVER,
@@ -362,6 +376,7 @@ final class BindingSync {
         if (e.kind() == ExchangeException.Kind.THROTTLED) {
           metrics.throttled(delay);
         }
+        events.retrying(binding, e, attempts, delay);
         return new SyncJobs.Outcome(
             phase, now.plus(delay), attempts, job.generation(), e.code(), e.getMessage(), false);
       }

@@ -69,6 +69,17 @@ public final class Operator {
         200);
   }
 
+  /** An active user with the given e-mail. */
+  public JsonNode userWithEmail(String tenantKey, String userId, String email) {
+    return ok(
+        http.json(
+            "PUT",
+            "/admin/api/v1/tenants/" + tenantKey + "/users/" + userId,
+            ExbridgeServer.ADMIN_TOKEN,
+            Map.of("name", userId, "email", email)),
+        200);
+  }
+
   /** A tenant's app (every scope), its super admin's user token. */
   public record Staffed(AppCredentials app, String bossToken) {}
 

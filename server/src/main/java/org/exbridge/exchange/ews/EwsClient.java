@@ -131,9 +131,18 @@ public final class EwsClient implements ExchangeSource {
               e.getValue().childText(T, "DisplayName"),
               null,
               e.getKey().equals(defaultId),
-              writable));
+              writable,
+              count(e.getValue().childText(T, "TotalCount"))));
     }
     return calendars;
+  }
+
+  private static Integer count(String text) {
+    try {
+      return text == null ? null : Math.max(0, Integer.parseInt(text.trim()));
+    } catch (NumberFormatException e) {
+      return null;
+    }
   }
 
   private static boolean under(String id, String ancestor, Map<String, String> parents) {

@@ -71,6 +71,13 @@ final class EwsErrors {
     if (status >= 500) {
       return new ExchangeException(Kind.RETRYABLE, code, "Exchange failed (" + status + ")");
     }
+    if (status == 404) {
+      return new ExchangeException(
+          Kind.PERMANENT,
+          code,
+          "no EWS service at this URL (404); the EWS URL usually ends in /EWS/Exchange.asmx,"
+              + " as in https://mail.example.com/EWS/Exchange.asmx");
+    }
     return new ExchangeException(Kind.PERMANENT, code, "Exchange answered " + status);
   }
 }

@@ -46,6 +46,7 @@ final class EwsRequests {
     return "<m:SyncFolderHierarchy><m:FolderShape><t:BaseShape>IdOnly</t:BaseShape><t:AdditionalProperties>"
         + "<t:FieldURI FieldURI=\"folder:FolderClass\"/><t:FieldURI FieldURI=\"folder:DisplayName\"/>"
         + "<t:FieldURI FieldURI=\"folder:ParentFolderId\"/><t:FieldURI FieldURI=\"folder:EffectiveRights\"/>"
+        + "<t:FieldURI FieldURI=\"folder:TotalCount\"/>"
         + "</t:AdditionalProperties></m:FolderShape>"
         + (syncState == null || syncState.isEmpty()
             ? ""
