@@ -1,14 +1,20 @@
 package org.exbridge.app;
 
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import org.exbridge.launch.DataFolderLock;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 
 @SpringBootApplication(scanBasePackages = "org.exbridge")
 public class ExbridgeApplication {
-  public static void main(String[] args) {
+  public static void main(String[] args) throws IOException {
+    if (!Boolean.getBoolean("exbridge.launched")) {
+      // The launcher, when it started this JVM, holds the data folder's lock itself.
+      DataFolderLock.exitIfInUse(args);
+    }
     SpringApplication.run(ExbridgeApplication.class, withDemoDefaults(args));
   }
 

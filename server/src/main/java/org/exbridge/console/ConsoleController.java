@@ -1,5 +1,6 @@
 package org.exbridge.console;
 
+import io.swagger.v3.oas.annotations.Hidden;
 import jakarta.servlet.http.HttpServletRequest;
 import java.util.Map;
 import java.util.Set;
@@ -18,6 +19,7 @@ import org.springframework.web.bind.annotation.RestController;
  * and no secret, so they are the only operator paths served without the token; the console asks for
  * the token and sends it with each call to the operator API.
  */
+@Hidden
 @RestController
 public final class ConsoleController {
   /** The exact request URIs of the console's files, as sent (no other spelling is one). */

@@ -40,6 +40,7 @@ public final class JdkLauncher {
       runHere(args);
       return;
     }
+    DataFolderLock.exitIfInUse(args);
     int running = Runtime.version().feature();
     boolean aot = aotWanted();
     if (!aot && running >= REQUIRED_FEATURE) {
