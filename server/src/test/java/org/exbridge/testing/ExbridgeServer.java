@@ -59,6 +59,10 @@ public final class ExbridgeServer implements AutoCloseable {
     return context.getBean(type);
   }
 
+  public <T> T bean(String name, Class<T> type) {
+    return context.getBean(name, type);
+  }
+
   public JdbcClient jdbc() {
     return JdbcClient.create(context.getBean(DataSource.class));
   }

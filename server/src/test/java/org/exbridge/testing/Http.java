@@ -42,6 +42,28 @@ public final class Http {
   }
 
   public Reply send(String method, String path, String bearer, String contentType, String body) {
+    return publish(
+        method,
+        path,
+        bearer,
+        contentType,
+        body == null
+            ? HttpRequest.BodyPublishers.noBody()
+            : HttpRequest.BodyPublishers.ofString(body));
+  }
+
+  /** A body of raw bytes (not necessarily text in any encoding). */
+  public Reply sendBytes(
+      String method, String path, String bearer, String contentType, byte[] body) {
+    return publish(method, path, bearer, contentType, HttpRequest.BodyPublishers.ofByteArray(body));
+  }
+
+  private Reply publish(
+      String method,
+      String path,
+      String bearer,
+      String contentType,
+      HttpRequest.BodyPublisher body) {
     HttpRequest.Builder request =
         HttpRequest.newBuilder(URI.create(baseUrl + path)).timeout(Duration.ofSeconds(30));
     if (bearer != null) {
@@ -50,11 +72,7 @@ public final class Http {
     if (contentType != null) {
       request.header("Content-Type", contentType);
     }
-    request.method(
-        method,
-        body == null
-            ? HttpRequest.BodyPublishers.noBody()
-            : HttpRequest.BodyPublishers.ofString(body));
+    request.method(method, body);
     try {
       HttpResponse<String> response =
           CLIENT.send(request.build(), HttpResponse.BodyHandlers.ofString());
