@@ -230,10 +230,11 @@ final class AdminAccountAdminController {
           "ews_url must not have a query or fragment; it usually ends in /EWS/Exchange.asmx");
     }
     String base = url;
-    if (lower.isEmpty() || lower.equals("/")) {
+    String trimmed = lower.replaceAll("/+$", "");
+    if (trimmed.isEmpty()) {
       return stripSlashes(base) + "/EWS/Exchange.asmx";
     }
-    if (lower.equals("/ews") || lower.equals("/ews/")) {
+    if (trimmed.equals("/ews")) {
       return stripSlashes(base) + "/Exchange.asmx";
     }
     for (String other : new String[] {"/owa", "/ecp", "/autodiscover", "/mapi", "/rpc"}) {
