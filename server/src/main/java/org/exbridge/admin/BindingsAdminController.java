@@ -188,6 +188,16 @@ final class BindingsAdminController {
    */
   private Binding binding(HttpServletRequest request, String prefix, String suffix) {
     String uri = request.getRequestURI();
+    // "/**" also matches the bare collection path: there is no id to read then.
+    if (!uri.startsWith(prefix) || uri.length() <= prefix.length() + suffix.length()) {
+      throw Problems.notFound(
+          "name a binding: "
+              + request.getMethod()
+              + " "
+              + prefix
+              + "{exchange_binding_id}"
+              + suffix);
+    }
     String raw = uri.substring(prefix.length(), uri.length() - suffix.length());
     String id;
     try {

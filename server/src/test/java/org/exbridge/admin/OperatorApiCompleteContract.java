@@ -571,6 +571,35 @@ abstract class OperatorApiCompleteContract {
     return reply.json().get("detail").asString();
   }
 
+  /** The console's three files are the only operator paths served without the token. */
+  @Test
+  void theConsoleFilesAloneAreServedWithoutTheToken() {
+    Http.Reply page = http.get("/admin/", null);
+    assertThat(page.status()).isEqualTo(200);
+    assertThat(page.header("Content-Type")).startsWith("text/html");
+    assertThat(page.header("Content-Security-Policy"))
+        .contains("script-src 'self'")
+        .contains("frame-ancestors 'none'")
+        .doesNotContain("unsafe-inline");
+    assertThat(page.header("X-Frame-Options")).isEqualTo("DENY");
+    assertThat(page.body()).contains("/admin/console.js").doesNotContain(TOKEN);
+    assertThat(http.get("/admin/console.js", null).header("Content-Type"))
+        .startsWith("text/javascript");
+    assertThat(http.get("/admin/console.css", null).status()).isEqualTo(200);
+    assertThat(http.get("/admin", null).status()).isEqualTo(301);
+    for (String path :
+        List.of(
+            "/admin/console.js?x=1",
+            "/Admin/",
+            "/admin/index.html",
+            "/admin/console.js%2f..%2fapi/v1/tenants",
+            "/admin/api/v1/tenants",
+            "/admin/api/v1/tenants/x/binding_imports")) {
+      assertThat(http.get(path, null).status()).as(path).isIn(400, 401);
+    }
+    assertThat(http.send("POST", "/admin/", null, "text/plain", "x").status()).isEqualTo(401);
+  }
+
   @Test
   void problemDetailsSayWhatHappenedWithoutThePlatformsPrefix() {
     Http.Reply missing = http.get("/admin/api/v1/nothing-here", TOKEN);
@@ -580,7 +609,10 @@ abstract class OperatorApiCompleteContract {
     assertThat(missing.status()).isEqualTo(404);
     assertThat(wrongMethod.status()).isEqualTo(405);
     assertThat(wrongType.status()).isEqualTo(415);
-    for (Http.Reply r : List.of(missing, wrongMethod, wrongType)) {
+    Http.Reply noId = http.send("DELETE", "/admin/api/v1/bindings", TOKEN, null, null);
+    assertThat(noId.status()).isEqualTo(404);
+    assertThat(noId.json().get("detail").asString()).contains("{exchange_binding_id}");
+    for (Http.Reply r : List.of(missing, wrongMethod, wrongType, noId)) {
       assertThat(r.header("Content-Type")).startsWith("application/problem+json");
       assertThat(r.json().get("detail").asString()).doesNotContain("invalid parameters in request");
     }
