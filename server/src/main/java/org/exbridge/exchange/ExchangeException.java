@@ -49,7 +49,39 @@ public final class ExchangeException extends RuntimeException {
       return new ExchangeException(Kind.RETRYABLE, "timeout", server + " did not answer in time");
     }
     return new ExchangeException(
-        Kind.RETRYABLE, "io", "cannot reach " + server + ": " + e.getMessage());
+        Kind.RETRYABLE, "unreachable", "cannot reach " + server + ": " + why(e));
+  }
+
+  /** What went wrong on the way, in words (the JDK leaves some of these without a message). */
+  static String why(IOException e) {
+    Throwable root = e;
+    for (Throwable c = e; c != null; c = c.getCause()) {
+      root = c;
+      if (c instanceof java.net.ConnectException
+          || c instanceof java.net.UnknownHostException
+          || c instanceof javax.net.ssl.SSLException
+          || c instanceof java.net.NoRouteToHostException) {
+        break;
+      }
+    }
+    String message = root.getMessage() == null ? "" : root.getMessage();
+    if (root instanceof java.net.UnknownHostException) {
+      return "unknown host " + message + " (check the URL and DNS)";
+    }
+    if (root instanceof java.net.NoRouteToHostException) {
+      return "no route to the host (check the network and firewall)";
+    }
+    if (root instanceof java.net.ConnectException) {
+      return "the connection was refused or timed out"
+          + (message.isEmpty() ? "" : " (" + message + ")")
+          + " (check the URL, the port and the firewall)";
+    }
+    if (root instanceof javax.net.ssl.SSLException) {
+      return "the TLS handshake failed"
+          + (message.isEmpty() ? "" : ": " + message)
+          + " (is the certificate trusted by this JVM?)";
+    }
+    return message.isEmpty() ? root.getClass().getSimpleName() : message;
   }
 
   /** The calling thread was interrupted; the flag is set again for the caller to see. */
