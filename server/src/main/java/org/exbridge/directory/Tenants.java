@@ -37,12 +37,7 @@ public class Tenants {
             "select tenant_key, name, created_at from tenant where tenant_key > ? order by tenant_key"
                 + " limit ?")
         .params(after == null ? "" : after, limit)
-        .query(
-            (rs, n) ->
-                new Tenant(
-                    rs.getString("tenant_key"),
-                    rs.getString("name"),
-                    Times.instant(rs, "created_at")))
+        .query(Tenants::map)
         .list();
   }
 
@@ -81,12 +76,12 @@ public class Tenants {
   public Optional<Tenant> find(String tenantKey) {
     return jdbc.sql("select tenant_key, name, created_at from tenant where tenant_key = ?")
         .param(tenantKey)
-        .query(
-            (rs, n) ->
-                new Tenant(
-                    rs.getString("tenant_key"),
-                    rs.getString("name"),
-                    Times.instant(rs, "created_at")))
+        .query(Tenants::map)
         .optional();
+  }
+
+  private static Tenant map(java.sql.ResultSet rs, int row) throws java.sql.SQLException {
+    return new Tenant(
+        rs.getString("tenant_key"), rs.getString("name"), Times.instant(rs, "created_at"));
   }
 }

@@ -37,29 +37,27 @@ final class BindingEvents {
   }
 
   void reached(Binding binding, BindingStatus status) {
-    if (!log.isInfoEnabled()) {
-      return;
-    }
-    CalendarStore.Counts counts = store.counts(binding.id());
-    log.info(
-        "binding {}: {} for {} in tenant {}: {} calendar(s), {} event(s), {} s after it was bound",
-        binding.exchangeBindingId(),
-        status.wire(),
-        binding.exchangeAccount(),
-        binding.tenantKey(),
-        counts.calendars(),
-        counts.events(),
-        seconds(binding));
+    counted(
+        binding,
+        status.wire()
+            + " for {} in tenant {}: {} calendar(s), {} event(s), "
+            + seconds(binding)
+            + " s after it was bound");
   }
 
   /** A binding already done has read everything again (a resync, or a lost cursor). */
   void readAgain(Binding binding) {
+    counted(binding, "read again in full for {} in tenant {}: {} calendar(s), {} event(s)");
+  }
+
+  /** An INFO line about the binding with what it has stored; {@code what} has four holes. */
+  private void counted(Binding binding, String what) {
     if (!log.isInfoEnabled()) {
       return;
     }
     CalendarStore.Counts counts = store.counts(binding.id());
     log.info(
-        "binding {}: read again in full for {} in tenant {}: {} calendar(s), {} event(s)",
+        "binding {}: " + what,
         binding.exchangeBindingId(),
         binding.exchangeAccount(),
         binding.tenantKey(),
