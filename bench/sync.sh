@@ -8,6 +8,8 @@ cd "$(dirname "$0")/.."
 EVENTS=${1:-10000}
 BINDINGS=${2:-10000}
 SIM_PORT=${BENCH_SIM_PORT:-18291}
+# Milliseconds the simulator adds to every Exchange request (Exchange Online answers in 50-200 ms).
+LATENCY=${BENCH_LATENCY_MS:-20}
 PORT=${BENCH_PORT:-18281}
 TOKEN=bench-admin-token
 [ -f server/target/exbridge.jar ] && [ -f exchange-simulator/target/exchange-simulator.jar ] || ./mvnw -q -B package -DskipTests
@@ -47,10 +49,10 @@ measure() { # admin mailbox user label
 }
 
 if [ "$EVENTS" -gt 0 ]; then
-echo "== one $EVENTS-event mailbox, 20 ms per Exchange request"
+echo "== one $EVENTS-event mailbox, $LATENCY ms per Exchange request"
 source bench/testclasses.sh
 bench_classpath
-start 4 "$EVENTS" 20 60s
+start 4 "$EVENTS" "$LATENCY" 60s
 peer() { # the peer: a plain ews-java-api program reading the same mailbox
   curl -sf -XDELETE $S/_sim/requests >/dev/null
   echo "$("$JAVA21" -Xmx1g -cp "$CP" org.exbridge.bench.EwsJavaApiPeer "$S" user1@exchange.test 2>/dev/null | tail -1);" \

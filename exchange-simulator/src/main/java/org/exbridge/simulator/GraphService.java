@@ -194,6 +194,7 @@ final class GraphService {
     if (rest.isEmpty()) return "user";
     if (rest.equals("/calendars")) return "calendars";
     if (rest.endsWith("/calendarView/delta")) return "calendarView.delta";
+    if (rest.endsWith("/calendarView")) return "calendarView";
     if (rest.endsWith("/events/delta")) return "events.delta";
     if (rest.endsWith("/instances")) return "instances";
     if (rest.matches("/calendars/[^/]+/events")) return "events";
@@ -438,33 +439,80 @@ final class GraphService {
               + " StartDateTime and EndDateTime.");
     }
     GraphItems.OutputZone zone = zone(request);
-    List<Map.Entry<Instant, ObjectNode>> found = new ArrayList<>();
-    for (SimEvent e : c.events.values()) {
-      if (!e.recurring()) {
-        if (e.instant(e.start).isBefore(to) && e.instant(e.end).isAfter(from)) {
-          found.add(Map.entry(e.instant(e.start), GraphItems.full(mailbox, e, null, zone)));
+    // The view is expanded once per query and mailbox version, and each page made from it: a
+    // client paging a long view must not make every page expand every series again.
+    String key =
+        mailbox.address
+            + " "
+            + c.number
+            + " "
+            + from
+            + " "
+            + to
+            + " "
+            + zone
+            + " "
+            + mailbox.version();
+    List<Map.Entry<Instant, java.util.function.Supplier<ObjectNode>>> found;
+    synchronized (views) {
+      found = views.get(key);
+    }
+    if (found == null) {
+      found = new ArrayList<>();
+      for (SimEvent e : c.events.values()) {
+        if (!e.recurring()) {
+          if (e.instant(e.start).isBefore(to) && e.instant(e.end).isAfter(from)) {
+            found.add(Map.entry(e.instant(e.start), () -> GraphItems.full(mailbox, e, null, zone)));
+          }
+          continue;
         }
-        continue;
+        LocalDateTime until = LocalDateTime.ofInstant(to, e.zone).plusDays(1);
+        for (Occurrences.Occurrence o : Occurrences.live(e, until)) {
+          if (o.startAt().isBefore(to) && o.endAt().isAfter(from)) {
+            found.add(Map.entry(o.startAt(), () -> GraphItems.full(mailbox, e, o, zone)));
+          }
+        }
       }
-      LocalDateTime until = LocalDateTime.ofInstant(to, e.zone).plusDays(1);
-      for (Occurrences.Occurrence o : Occurrences.live(e, until)) {
-        if (o.startAt().isBefore(to) && o.endAt().isAfter(from)) {
-          found.add(Map.entry(o.startAt(), GraphItems.full(mailbox, e, o, zone)));
-        }
+      found.sort(Map.Entry.comparingByKey());
+      synchronized (views) {
+        views.put(key, found);
       }
     }
-    found.sort(Map.Entry.comparingByKey());
-    return page(found.stream().map(Map.Entry::getValue).toList(), request, pageSize(request));
+    int size = pageSize(request);
+    int skip = Integer.parseInt(request.query().getOrDefault("$skip", "0"));
+    List<ObjectNode> shown = new ArrayList<>();
+    for (int i = skip; i < Math.min(found.size(), skip + size); i++) {
+      shown.add(found.get(i).getValue().get());
+    }
+    return page(shown, found.size(), request, size);
   }
+
+  /** Expanded calendar views by query and mailbox version, the latest few. */
+  private final Map<String, List<Map.Entry<Instant, java.util.function.Supplier<ObjectNode>>>>
+      views =
+          new LinkedHashMap<>(16, 0.75f, true) {
+            @Override
+            protected boolean removeEldestEntry(
+                Map.Entry<String, List<Map.Entry<Instant, java.util.function.Supplier<ObjectNode>>>>
+                    eldest) {
+              return size() > 16;
+            }
+          };
 
   /** One page of a plain list, with {@code $skip} in the next link. */
   private Reply page(List<ObjectNode> all, Request request, int size) {
     int skip = Integer.parseInt(request.query().getOrDefault("$skip", "0"));
+    return page(all.stream().skip(skip).limit(size).toList(), all.size(), request, size);
+  }
+
+  /** A page already cut from a list of {@code total} items. */
+  private Reply page(List<ObjectNode> shown, int total, Request request, int size) {
+    int skip = Integer.parseInt(request.query().getOrDefault("$skip", "0"));
     ObjectNode body = SimJson.JSON.createObjectNode();
     body.put("@odata.context", request.baseUrl() + "/v1.0/$metadata#collection");
     ArrayNode value = body.putArray("value");
-    all.stream().skip(skip).limit(size).map(item -> select(item, request)).forEach(value::add);
-    if (skip + size < all.size()) {
+    shown.stream().map(item -> select(item, request)).forEach(value::add);
+    if (skip + size < total) {
       Map<String, String> next = new LinkedHashMap<>(request.query());
       next.put("$skip", Integer.toString(skip + size));
       next.put("$top", Integer.toString(size));

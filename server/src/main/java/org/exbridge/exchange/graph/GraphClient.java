@@ -13,6 +13,7 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -68,6 +69,15 @@ public final class GraphClient implements ExchangeSource {
 
   /** Occurrences past today that a series without an end is read for at least. */
   static final int AHEAD = 10;
+
+  /** Series in a calendar from which one calendar view beats one /instances call each. */
+  static final int SCAN_MIN = 8;
+
+  /** One calendar-view request covers at most this much time (pages of it follow). */
+  static final Duration SCAN_RANGE = Duration.ofDays(366);
+
+  /** The longest span scanned at once; older series are read from their own /instances. */
+  static final Duration MAX_SCAN = Duration.ofDays(30 * 366);
 
   /** The instance fields read: enough to find gaps and to read exceptions whole. */
   static final String INSTANCE_FIELDS =
@@ -348,6 +358,7 @@ public final class GraphClient implements ExchangeSource {
   public SourcePage all(String mailbox, String calendarId, String cursor) {
     if (cursor == null) {
       trails.remove(mailbox + " " + calendarId);
+      completeSeriesByScan(mailbox, calendarId);
     }
     return events(
         mailbox,
@@ -492,12 +503,18 @@ public final class GraphClient implements ExchangeSource {
     return completed;
   }
 
-  private SourceEvent completeSeriesFresh(String mailbox, SourceEvent master) {
-    if (master.recurrence() == null) {
-      return master;
-    }
+  /** Where a series' occurrences must be looked for, and which starts its pattern gives. */
+  private record Plan(
+      SourceEvent master,
+      ZoneId zone,
+      boolean allDay,
+      List<LocalDateTime> expected,
+      Instant from,
+      Instant to) {}
+
+  /** The plan of a recurring master; null for one with no occurrence. */
+  private Plan plan(SourceEvent master) {
     ZoneId zone = master.recurrence().zone();
-    boolean allDay = master.start().allDay();
     LocalDateTime firstLocal = firstLocal(master);
     // The whole span: a deletion is found whatever its age. A series with an end is read to its
     // last occurrence; one without, to SERIES_HORIZON past today.
@@ -524,11 +541,43 @@ public final class GraphClient implements ExchangeSource {
       }
     }
     if (expected.isEmpty()) {
+      return null;
+    }
+    return new Plan(
+        master,
+        zone,
+        master.start().allDay(),
+        expected,
+        expected.get(0).atZone(zone).toInstant().minus(Duration.ofDays(2)),
+        expected.get(expected.size() - 1).atZone(zone).toInstant().plus(Duration.ofDays(2)));
+  }
+
+  /** The series from what was seen of it: its exceptions, and the expected starts not seen. */
+  private static SourceEvent complete(Plan plan, Set<Instant> seen, List<SourceEvent> exceptions) {
+    List<EventTime> deleted = new ArrayList<>();
+    for (LocalDateTime start : plan.expected()) {
+      Instant at = start.atZone(plan.zone()).toInstant();
+      if (!seen.contains(at)) {
+        deleted.add(
+            plan.allDay()
+                ? EventTime.onDate(LocalDate.from(start))
+                : EventTime.at(at, plan.zone()));
+      }
+    }
+    List<SourceEvent> sorted = new ArrayList<>(exceptions);
+    sorted.sort(Comparator.comparing(GraphClient::originalInstant));
+    return plan.master().withExceptions(sorted, deleted);
+  }
+
+  /** One series from its own {@code /instances} over its whole span. */
+  private SourceEvent completeSeriesFresh(String mailbox, SourceEvent master) {
+    if (master.recurrence() == null) {
       return master;
     }
-    Instant from = expected.get(0).atZone(zone).toInstant().minus(Duration.ofDays(2));
-    Instant to =
-        expected.get(expected.size() - 1).atZone(zone).toInstant().plus(Duration.ofDays(2));
+    Plan plan = plan(master);
+    if (plan == null) {
+      return master;
+    }
     Set<Instant> seen = new HashSet<>();
     List<SourceEvent> exceptions = new ArrayList<>();
     String next =
@@ -536,9 +585,9 @@ public final class GraphClient implements ExchangeSource {
             + "/events/"
             + enc(master.id())
             + "/instances?startDateTime="
-            + enc(from.toString())
+            + enc(plan.from().toString())
             + "&endDateTime="
-            + enc(to.toString());
+            + enc(plan.to().toString());
     Pages pages = new Pages();
     while (next != null) {
       JsonNode page = get(mailbox, next, true, INSTANCES_PAGE_SIZE);
@@ -553,15 +602,134 @@ public final class GraphClient implements ExchangeSource {
       }
       next = pages.next(page);
     }
-    List<EventTime> deleted = new ArrayList<>();
-    for (LocalDateTime start : expected) {
-      Instant at = start.atZone(zone).toInstant();
-      if (!seen.contains(at)) {
-        deleted.add(allDay ? EventTime.onDate(LocalDate.from(start)) : EventTime.at(at, zone));
+    return complete(plan, seen, exceptions);
+  }
+
+  /**
+   * Before a full read of a calendar: its series completed together from one calendar view over
+   * their spans (in year-long ranges, read side by side), instead of one {@code /instances} scan
+   * per series; each is put in the series cache under its master's change key, where the full
+   * read's pages find it. A series that changed since (another change key), one outside the scanned
+   * span, or every series when the view is refused, is read from its own {@code /instances} as
+   * before. Worth it from {@link #SCAN_MIN} series on.
+   */
+  private void completeSeriesByScan(String mailbox, String calendarId) {
+    List<Plan> plans = new ArrayList<>();
+    for (JsonNode json : listMasters(mailbox, calendarId).values()) {
+      try {
+        SourceEvent master = GraphEventReader.read(json);
+        if (master.recurrence() != null
+            && series.forMaster(mailbox, master.id(), master.changeKey()) == null) {
+          Plan plan = plan(master);
+          if (plan != null) {
+            plans.add(plan);
+          }
+        }
+      } catch (RuntimeException unreadable) {
+        // left to the page that carries it, which reports it
       }
     }
-    exceptions.sort(Comparator.comparing(GraphClient::originalInstant));
-    return master.withExceptions(exceptions, deleted);
+    if (plans.size() < SCAN_MIN) {
+      return;
+    }
+    Instant to = plans.stream().map(Plan::to).max(Comparator.naturalOrder()).orElseThrow();
+    Instant earliest = plans.stream().map(Plan::from).min(Comparator.naturalOrder()).orElseThrow();
+    Instant from = earliest.isBefore(to.minus(MAX_SCAN)) ? to.minus(MAX_SCAN) : earliest;
+    Map<String, Plan> byId = new HashMap<>();
+    for (Plan plan : plans) {
+      if (!plan.from().isBefore(from)) {
+        byId.put(plan.master().id(), plan);
+      }
+    }
+    List<Instant[]> ranges = new ArrayList<>();
+    for (Instant start = from; start.isBefore(to); start = start.plus(SCAN_RANGE)) {
+      Instant end = start.plus(SCAN_RANGE);
+      ranges.add(new Instant[] {start, end.isAfter(to) ? to : end});
+    }
+    Seen seen = new Seen();
+    try {
+      Parallel.map(ranges, range -> view(mailbox, calendarId, range[0], range[1], byId, seen));
+    } catch (ExchangeException e) {
+      if (e.kind() != ExchangeException.Kind.PERMANENT) {
+        throw e;
+      }
+      // The view was refused (a range this Graph does not take): each series reads its own
+      // /instances, as before.
+      return;
+    } catch (RuntimeException unreadable) {
+      // an instance that cannot be read: its series is read from its own /instances
+      return;
+    }
+    for (Plan plan : byId.values()) {
+      String id = plan.master().id();
+      series.put(
+          mailbox,
+          id,
+          complete(
+              plan,
+              seen.starts.getOrDefault(id, Set.of()),
+              List.copyOf(seen.exceptions.getOrDefault(id, Map.of()).values())));
+    }
+  }
+
+  /**
+   * What a calendar view showed of each series: the original starts of its instances and its
+   * exceptions (read at once; a page is let go as soon as it is read, so memory holds instants, not
+   * JSON). Ranges overlap at their ends: an instance seen twice counts once.
+   */
+  private static final class Seen {
+    final Map<String, Set<Instant>> starts = new HashMap<>();
+    final Map<String, Map<String, SourceEvent>> exceptions = new HashMap<>();
+
+    synchronized void add(String masterId, Instant original, String id, SourceEvent exception) {
+      if (original != null) {
+        starts.computeIfAbsent(masterId, k -> new HashSet<>()).add(original);
+      }
+      if (exception != null) {
+        exceptions.computeIfAbsent(masterId, k -> new HashMap<>()).putIfAbsent(id, exception);
+      }
+    }
+  }
+
+  /** The occurrences and exceptions of the given series in one range of a calendar's view. */
+  private Void view(
+      String mailbox,
+      String calendarId,
+      Instant from,
+      Instant to,
+      Map<String, Plan> wanted,
+      Seen seen) {
+    String next =
+        user(mailbox)
+            + "/calendars/"
+            + enc(calendarId)
+            + "/calendarView?startDateTime="
+            + enc(from.toString())
+            + "&endDateTime="
+            + enc(to.toString())
+            + "&$select="
+            + INSTANCE_FIELDS
+            + "&$top="
+            + INSTANCES_PAGE_SIZE;
+    Pages pages = new Pages();
+    while (next != null) {
+      JsonNode page = get(mailbox, next, true, INSTANCES_PAGE_SIZE);
+      for (JsonNode instance : page.path("value")) {
+        String masterId = instance.path("seriesMasterId").asString("");
+        if (wanted.containsKey(masterId)) {
+          String original = instance.path("originalStart").asString(null);
+          seen.add(
+              masterId,
+              original == null ? null : GraphEventReader.parseInstant(original),
+              instance.path("id").asString(),
+              "exception".equals(instance.path("type").asString())
+                  ? GraphEventReader.read(instance)
+                  : null);
+        }
+      }
+      next = pages.next(page);
+    }
+    return null;
   }
 
   // --- writes ----------------------------------------------------------------------------------
