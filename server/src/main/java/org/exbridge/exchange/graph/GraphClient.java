@@ -614,8 +614,19 @@ public final class GraphClient implements ExchangeSource {
    * before. Worth it from {@link #SCAN_MIN} series on.
    */
   private void completeSeriesByScan(String mailbox, String calendarId) {
+    Map<String, JsonNode> masters;
+    try {
+      masters = listMasters(mailbox, calendarId);
+    } catch (ExchangeException e) {
+      if (e.kind() != ExchangeException.Kind.PERMANENT) {
+        throw e;
+      }
+      // The scan only saves requests: the full read goes on without it, and meets on its own
+      // pages whatever is really wrong.
+      return;
+    }
     List<Plan> plans = new ArrayList<>();
-    for (JsonNode json : listMasters(mailbox, calendarId).values()) {
+    for (JsonNode json : masters.values()) {
       try {
         SourceEvent master = GraphEventReader.read(json);
         if (master.recurrence() != null
