@@ -520,7 +520,7 @@ async function importView(main) {
         h("p", {}, "Import ", h("b", { text: imp.id }), " through " + imp.admin_account + ": ", statusChip(imp.state)),
         counts,
         h("div", { class: "row" },
-          h("button", { class: "primary", id: "imp-start", disabled: running || c.matched - c.dropped <= 0, text: imp.started_at ? "Start again (bind what is left)" : "Start import",
+          h("button", { class: "primary", id: "imp-start", disabled: c.matched <= 0, text: running ? "Binding… (start again if it stalls)" : imp.started_at ? "Start again (bind what is left)" : "Start import",
             onclick: async () => { const s = await guarded(() => call("POST", t("/binding_imports/" + imp.id + "/start"))); if (s) { render(s); watch(); } } }),
           h("span", { class: "muted", text: "Fix a row by typing the user id; tick to drop it." }))),
       h("table", { id: "imp-rows" },

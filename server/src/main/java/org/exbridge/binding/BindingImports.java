@@ -172,6 +172,11 @@ public class BindingImports {
   public Import editRow(
       String tenantKey, String importId, int rowNo, Optional<String> userId, Boolean dropped) {
     Import current = find(tenantKey, importId).orElseThrow(() -> notFound(importId));
+    if (STATE_RUNNING.equals(current.state())) {
+      throw new ImportRefused(
+          "the import is binding its rows; change rows when it has finished, then start again",
+          false);
+    }
     Row row =
         current.rows().stream()
             .filter(r -> r.row() == rowNo)
