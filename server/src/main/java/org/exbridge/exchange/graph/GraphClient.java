@@ -197,16 +197,24 @@ public final class GraphClient implements ExchangeSource {
     return new SourcePage(events, List.of(), view.deltaLink, false, problems);
   }
 
+  /**
+   * A calendar's view ({@code calendarView} or {@code calendarView/delta}) between two instants.
+   */
+  private String viewUrl(String mailbox, String calendarId, String view, Instant from, Instant to) {
+    return user(mailbox)
+        + "/calendars/"
+        + enc(calendarId)
+        + "/"
+        + view
+        + "?startDateTime="
+        + enc(from.toString())
+        + "&endDateTime="
+        + enc(to.toString());
+  }
+
   private WindowView readView(String mailbox, String calendarId, Instant from, Instant to) {
     WindowView view = new WindowView();
-    String next =
-        user(mailbox)
-            + "/calendars/"
-            + enc(calendarId)
-            + "/calendarView/delta?startDateTime="
-            + enc(from.toString())
-            + "&endDateTime="
-            + enc(to.toString());
+    String next = viewUrl(mailbox, calendarId, "calendarView/delta", from, to);
     Pages pages = new Pages();
     while (next != null) {
       JsonNode page = get(mailbox, next, true, DELTA_PAGE_SIZE);
@@ -711,13 +719,7 @@ public final class GraphClient implements ExchangeSource {
       Map<String, Plan> wanted,
       Seen seen) {
     String next =
-        user(mailbox)
-            + "/calendars/"
-            + enc(calendarId)
-            + "/calendarView?startDateTime="
-            + enc(from.toString())
-            + "&endDateTime="
-            + enc(to.toString())
+        viewUrl(mailbox, calendarId, "calendarView", from, to)
             + "&$select="
             + INSTANCE_FIELDS
             + "&$top="
