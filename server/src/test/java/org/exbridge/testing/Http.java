@@ -73,6 +73,11 @@ public final class Http {
       request.header("Content-Type", contentType);
     }
     request.method(method, body);
+    if (body.contentLength() > 1024 * 1024) {
+      // As curl does for large bodies: a server that refuses the body (413) says so before it is
+      // sent, instead of closing the connection on a client still sending.
+      request.expectContinue(true);
+    }
     try {
       HttpResponse<String> response =
           CLIENT.send(request.build(), HttpResponse.BodyHandlers.ofString());
