@@ -7,6 +7,7 @@ import java.io.UncheckedIOException;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -15,6 +16,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import org.apache.commons.csv.CSVFormat;
@@ -29,9 +31,11 @@ import org.exbridge.directory.UserIdType;
 import org.exbridge.directory.Users;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.event.EventListener;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -65,6 +69,8 @@ public class BindingImports {
   private final AdminAccounts accounts;
   private final ExchangeBindingService service;
   private final Clock clock;
+  private final java.util.Set<String> runningHere = ConcurrentHashMap.newKeySet();
+  private final Duration stalledAfter;
   private final ExecutorService runner =
       Executors.newSingleThreadExecutor(
           Thread.ofPlatform().name("binding-import").daemon().factory());
@@ -75,7 +81,9 @@ public class BindingImports {
       Users users,
       AdminAccounts accounts,
       ExchangeBindingService service,
-      Clock clock) {
+      Clock clock,
+      @Value("${exbridge.import.stalled-after:2m}") Duration stalledAfter) {
+    this.stalledAfter = stalledAfter;
     this.jdbc = jdbc;
     this.tx = tx;
     this.users = users;
@@ -227,19 +235,59 @@ public class BindingImports {
         .update();
     log.info(
         "import {}: started for tenant {} through {}", importId, tenantKey, current.adminAccount());
-    runner.execute(() -> run(importId));
+    runHere(importId);
     return find(tenantKey, importId).orElseThrow();
+  }
+
+  /** Runs the import on this instance's import thread, unless it runs here already. */
+  private void runHere(String importId) {
+    if (!runningHere.add(importId)) {
+      return;
+    }
+    try {
+      runner.execute(
+          () -> {
+            try {
+              run(importId);
+            } finally {
+              runningHere.remove(importId);
+            }
+          });
+    } catch (RuntimeException rejected) {
+      runningHere.remove(importId);
+      throw rejected;
+    }
   }
 
   /** Takes up imports that were running when an instance stopped. */
   @EventListener(ApplicationReadyEvent.class)
   void resume() {
-    for (String id :
-        jdbc.sql("select id from binding_import where state = ?")
-            .param(STATE_RUNNING)
-            .query(String.class)
-            .list()) {
-      runner.execute(() -> run(id));
+    resumeStartedBefore(clock.instant());
+  }
+
+  /**
+   * Takes up imports still running long after their start, whose instance may have died while
+   * another lives on: binding a row twice is harmless (the second finds the binding), so one taken
+   * up while its instance still works costs only the time.
+   */
+  @Scheduled(
+      fixedDelayString = "${exbridge.import.stall-check:60s}",
+      initialDelayString = "${exbridge.import.stall-check:60s}")
+  void resumeStalled() {
+    resumeStartedBefore(clock.instant().minus(stalledAfter));
+  }
+
+  private void resumeStartedBefore(Instant before) {
+    try {
+      for (String id :
+          jdbc.sql("select id from binding_import where state = ? and started_at <= ?")
+              .params(STATE_RUNNING, Times.sql(before))
+              .query(String.class)
+              .list()) {
+        runHere(id);
+      }
+    } catch (RuntimeException e) {
+      log.warn("imports: could not look for imports to take up: {}", e.toString());
     }
   }
 

@@ -48,7 +48,13 @@ abstract class OperatorApiCompleteContract {
             database().fresh(data),
             data,
             null,
-            Map.of("exbridge.sync.enabled", "false", "exbridge.push.enabled", "false"));
+            Map.of(
+                "exbridge.sync.enabled",
+                "false",
+                "exbridge.push.enabled",
+                "false",
+                "exbridge.import.stall-check",
+                "1s"));
     http = new Http(server.baseUrl());
     operator = new Operator(server.baseUrl());
   }
@@ -518,6 +524,43 @@ abstract class OperatorApiCompleteContract {
                 .get("id")
                 .asString())
         .isEqualTo(id);
+  }
+
+  /** An import whose instance died while binding is taken up by one that lives on. */
+  @Test
+  void anImportLeftRunningByADeadInstanceIsTakenUp() {
+    operator.tenant("stall");
+    operator.ewsAdminAccount("stall", "admin@stall.test");
+    operator.user("stall", "alice", false, "active");
+    var now = java.time.OffsetDateTime.now(java.time.ZoneOffset.UTC);
+    server
+        .jdbc()
+        .sql(
+            "insert into binding_import (id, tenant_key, admin_account, state, created_at,"
+                + " started_at) values ('imp_dead', 'stall', 'admin@stall.test', 'running', ?, ?)")
+        .params(now.minusMinutes(10), now.minusMinutes(10))
+        .update();
+    server
+        .jdbc()
+        .sql(
+            "insert into binding_import_row (import_id, row_no, exchange_account, user_id,"
+                + " match_kind, dropped) values ('imp_dead', 1, 'alice@stall.test', 'alice',"
+                + " 'user_id', false)")
+        .update();
+    Awaitility.await()
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () ->
+                ok(http.get("/admin/api/v1/tenants/stall/binding_imports/imp_dead", TOKEN), 200)
+                    .get("state")
+                    .asString()
+                    .equals("finished"));
+    JsonNode row =
+        ok(http.get("/admin/api/v1/tenants/stall/binding_imports/imp_dead", TOKEN), 200)
+            .get("rows")
+            .get(0);
+    assertThat(row.get("outcome").asString()).isEqualTo("bound");
+    assertThat(row.get("status").asString()).isEqualTo("doing");
   }
 
   @Test
