@@ -229,13 +229,12 @@ final class AdminAccountAdminController {
       throw badRequest(
           "ews_url must not have a query or fragment; it usually ends in /EWS/Exchange.asmx");
     }
-    String base = url;
     String trimmed = lower.replaceAll("/+$", "");
     if (trimmed.isEmpty()) {
-      return stripSlashes(base) + "/EWS/Exchange.asmx";
+      return stripSlashes(url) + "/EWS/Exchange.asmx";
     }
     if (trimmed.equals("/ews")) {
-      return stripSlashes(base) + "/Exchange.asmx";
+      return stripSlashes(url) + "/Exchange.asmx";
     }
     for (String other : new String[] {"/owa", "/ecp", "/autodiscover", "/mapi", "/rpc"}) {
       if (lower.equals(other) || lower.startsWith(other + "/") || lower.startsWith(other + ".")) {

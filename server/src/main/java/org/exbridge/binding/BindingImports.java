@@ -129,14 +129,26 @@ public class BindingImports {
       Instant startedAt,
       Instant finishedAt,
       Map<String, Integer> counts,
-      List<Row> rows) {}
+      List<Row> rows) {
+    Import withCounts(Map<String, Integer> counted) {
+      return new Import(
+          id, tenantKey, adminAccount, state, createdAt, startedAt, finishedAt, counted, rows);
+    }
+
+    Import with(List<Row> read) {
+      return new Import(
+          id, tenantKey, adminAccount, state, createdAt, startedAt, finishedAt, counts, read);
+    }
+  }
 
   /** Reads the file, matches its rows and stores the import, not started. */
   public Import create(String tenantKey, String adminAccount, Reader csv) {
     AdminAccount admin = adminAccount(tenantKey, adminAccount);
     List<Parsed> parsed = parse(csv);
     Map<String, List<User>> byEmail = new HashMap<>();
+    Map<String, User> byId = new HashMap<>();
     for (User user : users.all(tenantKey)) {
+      byId.put(user.userId(), user);
       if (user.email() != null && !user.email().isBlank()) {
         byEmail.computeIfAbsent(key(user.email()), k -> new ArrayList<>()).add(user);
       }
@@ -144,7 +156,7 @@ public class BindingImports {
     Map<String, Integer> seen = new HashMap<>();
     List<Row> rows = new ArrayList<>();
     for (Parsed p : parsed) {
-      rows.add(match(tenantKey, p, byEmail, seen));
+      rows.add(match(p, byId, byEmail, seen));
     }
     String id = Secrets.random("imp_", 24);
     Instant now = clock.instant();
@@ -353,35 +365,69 @@ public class BindingImports {
 
   /** The tenant's import, with every row and where its binding stands. */
   public Optional<Import> find(String tenantKey, String importId) {
-    Optional<Object[]> head =
+    return heads(tenantKey, "id = ?", importId, 1).stream()
+        .findFirst()
+        .map(
+            head ->
+                head.with(
+                    jdbc.sql(
+                            "select r.row_no, r.exchange_account, r.user_id, r.match_kind,"
+                                + " r.problem, r.dropped, r.outcome, r.outcome_reason, b.status"
+                                + BOUND_JOIN
+                                + " order by r.row_no")
+                        .params(tenantKey, head.adminAccount(), importId)
+                        .query((rs, n) -> row(rs, head.adminAccount()))
+                        .list()));
+  }
+
+  /** The tenant's imports, newest first, with their counts but not their rows. */
+  public List<Import> list(String tenantKey, int limit) {
+    return heads(tenantKey, "1 = 1", null, limit);
+  }
+
+  /** Each row of an import beside the binding it made, if it still stands. */
+  private static final String BOUND_JOIN =
+      " from binding_import_row r left join exchange_binding b on b.tenant_key = ? and"
+          + " b.exchange_account = r.exchange_account and b.admin_account = ? and b.user_id ="
+          + " r.user_id where r.import_id = ?";
+
+  /** The tenant's imports that {@code where} keeps (with one parameter, or none), with counts. */
+  private List<Import> heads(String tenantKey, String where, String parameter, int limit) {
+    var spec =
         jdbc.sql(
-                "select admin_account, state, created_at, started_at, finished_at from binding_import"
-                    + " where id = ? and tenant_key = ?")
-            .params(importId, tenantKey)
-            .query(
-                (rs, n) ->
-                    new Object[] {
-                      rs.getString(1),
-                      rs.getString(2),
-                      Times.instant(rs, "created_at"),
-                      Times.instant(rs, "started_at"),
-                      Times.instant(rs, "finished_at")
-                    })
-            .optional();
-    if (head.isEmpty()) {
-      return Optional.empty();
-    }
-    String admin = (String) head.get()[0];
-    List<Row> rows =
-        jdbc.sql(
-                "select r.row_no, r.exchange_account, r.user_id, r.match_kind, r.problem, r.dropped,"
-                    + " r.outcome, r.outcome_reason, b.status from binding_import_row r left join"
-                    + " exchange_binding b on b.tenant_key = ? and b.exchange_account ="
-                    + " r.exchange_account and b.admin_account = ? and b.user_id = r.user_id"
-                    + " where r.import_id = ? order by r.row_no")
-            .params(tenantKey, admin, importId)
-            .query((rs, n) -> row(rs, admin))
-            .list();
+            "select id, admin_account, state, created_at, started_at, finished_at from"
+                + " binding_import where tenant_key = ? and "
+                + where
+                + " order by created_at desc, id limit ?");
+    spec =
+        parameter == null
+            ? spec.params(tenantKey, limit)
+            : spec.params(tenantKey, parameter, limit);
+    return spec
+        .query(
+            (rs, n) ->
+                new Import(
+                    rs.getString("id"),
+                    tenantKey,
+                    rs.getString("admin_account"),
+                    rs.getString("state"),
+                    Times.instant(rs, "created_at"),
+                    Times.instant(rs, "started_at"),
+                    Times.instant(rs, "finished_at"),
+                    Map.of(),
+                    List.of()))
+        .list()
+        .stream()
+        .map(head -> head.withCounts(counts(tenantKey, head.id(), head.adminAccount())))
+        .toList();
+  }
+
+  /**
+   * How many rows stand where: dropped, unmatched, not started, refused, or the status of the
+   * binding they made (unbound when it is gone); matched is every row neither dropped nor
+   * unmatched. Counted by the database, so a list of imports reads no rows.
+   */
+  private Map<String, Integer> counts(String tenantKey, String importId, String admin) {
     Map<String, Integer> counts = new LinkedHashMap<>();
     for (String k :
         List.of(
@@ -399,65 +445,23 @@ public class BindingImports {
             "unbound")) {
       counts.put(k, 0);
     }
-    for (Row r : rows) {
-      counts.merge("rows", 1, Integer::sum);
-      String bucket;
-      if (r.dropped()) {
-        bucket = "dropped";
-      } else if (r.userId() == null) {
-        bucket = "unmatched";
-      } else {
-        counts.merge("matched", 1, Integer::sum);
-        if (r.outcome() == null) {
-          bucket = "not_started";
-        } else if (REFUSED.equals(r.outcome())) {
-          bucket = "refused";
-        } else {
-          bucket = r.status() == null ? "unbound" : r.status();
-        }
-      }
-      counts.merge(bucket, 1, Integer::sum);
-    }
-    return Optional.of(
-        new Import(
-            importId,
-            tenantKey,
-            admin,
-            (String) head.get()[1],
-            (Instant) head.get()[2],
-            (Instant) head.get()[3],
-            (Instant) head.get()[4],
-            counts,
-            rows));
-  }
-
-  /** The tenant's imports, newest first, without their rows. */
-  public List<Import> list(String tenantKey, int limit) {
-    List<String> ids =
-        jdbc.sql(
-                "select id from binding_import where tenant_key = ? order by created_at desc, id"
-                    + " limit ?")
-            .params(tenantKey, limit)
-            .query(String.class)
-            .list();
-    List<Import> result = new ArrayList<>();
-    for (String id : ids) {
-      find(tenantKey, id)
-          .ifPresent(
-              i ->
-                  result.add(
-                      new Import(
-                          i.id(),
-                          i.tenantKey(),
-                          i.adminAccount(),
-                          i.state(),
-                          i.createdAt(),
-                          i.startedAt(),
-                          i.finishedAt(),
-                          i.counts(),
-                          List.of())));
-    }
-    return result;
+    jdbc.sql(
+            "select bucket, count(*) as n from (select case when r.dropped then 'dropped' when"
+                + " r.user_id is null then 'unmatched' when r.outcome is null then 'not_started'"
+                + " when r.outcome = '"
+                + REFUSED
+                + "' then 'refused' when b.status is null then 'unbound' else b.status end as"
+                + " bucket"
+                + BOUND_JOIN
+                + ") t group by bucket")
+        .params(tenantKey, admin, importId)
+        .query(
+            rs -> {
+              counts.merge(rs.getString("bucket"), rs.getInt("n"), Integer::sum);
+              counts.merge("rows", rs.getInt("n"), Integer::sum);
+            });
+    counts.put("matched", counts.get("rows") - counts.get("dropped") - counts.get("unmatched"));
+    return counts;
   }
 
   private static Row row(ResultSet rs, String admin) throws SQLException {
@@ -478,7 +482,10 @@ public class BindingImports {
   }
 
   private Row match(
-      String tenantKey, Parsed p, Map<String, List<User>> byEmail, Map<String, Integer> seen) {
+      Parsed p,
+      Map<String, User> byId,
+      Map<String, List<User>> byEmail,
+      Map<String, Integer> seen) {
     String account = p.exchangeAccount();
     if (account.isEmpty()) {
       return unmatched(p, account, "exchange_account is empty");
@@ -492,7 +499,7 @@ public class BindingImports {
       return unmatched(p, account, "the same account is on row " + earlier);
     }
     if (!p.userId().isEmpty()) {
-      Optional<User> user = users.find(tenantKey, p.userId());
+      Optional<User> user = Optional.ofNullable(byId.get(p.userId()));
       if (user.isEmpty()) {
         return unmatched(p, account, "no user " + clip(p.userId()) + " in the tenant");
       }
