@@ -470,6 +470,27 @@ abstract class OperatorApiCompleteContract {
     assertThat(rows.get(n + 2).get("problem").asString()).contains("2 users have the e-mail");
     assertThat(rows.get(n + 3).get("problem").asString()).contains("no user nobody");
 
+    // Another tenant's path does not reach this import, to read, change or start it.
+    operator.tenant("imp-other");
+    assertThat(http.get("/admin/api/v1/tenants/imp-other/binding_imports/" + id, TOKEN).status())
+        .isEqualTo(404);
+    assertThat(
+            http.json(
+                    "PATCH",
+                    "/admin/api/v1/tenants/imp-other/binding_imports/" + id + "/rows/1",
+                    TOKEN,
+                    Map.of("dropped", true))
+                .status())
+        .isEqualTo(404);
+    assertThat(
+            http.send(
+                    "POST",
+                    "/admin/api/v1/tenants/imp-other/binding_imports/" + id + "/start",
+                    TOKEN,
+                    null,
+                    null)
+                .status())
+        .isEqualTo(404);
     String rowPath = "/admin/api/v1/tenants/imp/binding_imports/" + id + "/rows/";
     ok(http.json("PATCH", rowPath + (n + 3), TOKEN, Map.of("user_id", "twin2")), 200);
     ok(http.json("PATCH", rowPath + 2, TOKEN, Map.of("dropped", true)), 200);
