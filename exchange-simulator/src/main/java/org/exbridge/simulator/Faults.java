@@ -11,7 +11,9 @@ import tools.jackson.databind.node.ObjectNode;
 /**
  * Injected faults. A rule names a mailbox (or any), a protocol (ews, graph or any), an operation
  * (or any) and what goes wrong; it fires on every {@code every}-th matching call, for at most
- * {@code times} firings (unlimited when absent).
+ * {@code times} firings (unlimited when absent). A rule with {@code longer_than_days} matches only
+ * calendar views spanning more than that many days (a service that limits view ranges, as EWS does
+ * at two years).
  */
 final class Faults {
   enum Kind {
@@ -36,6 +38,7 @@ final class Faults {
     final int every;
     final long backoffMillis;
     final long latencyMillis;
+    final long longerThanDays;
     final AtomicLong remaining;
     final AtomicLong calls = new AtomicLong();
 
@@ -48,11 +51,13 @@ final class Faults {
       this.every = Math.max(1, n.path("every").asInt(1));
       this.backoffMillis = n.path("backoff_ms").asLong(2000);
       this.latencyMillis = n.path("latency_ms").asLong(0);
+      this.longerThanDays = n.path("longer_than_days").asLong(0);
       this.remaining = new AtomicLong(n.hasNonNull("times") ? n.get("times").asLong() : -1);
     }
 
-    boolean matches(String mailbox, String protocol, String operation) {
-      return (this.mailbox.equals("*") || this.mailbox.equals(mailbox))
+    boolean matches(String mailbox, String protocol, String operation, long rangeDays) {
+      return (longerThanDays <= 0 || rangeDays > longerThanDays)
+          && (this.mailbox.equals("*") || this.mailbox.equals(mailbox))
           && (this.protocol.equals("*") || this.protocol.equals(protocol))
           && (this.operation.equals("*") || this.operation.equalsIgnoreCase(operation));
     }
@@ -67,6 +72,9 @@ final class Faults {
       n.put("every", every);
       n.put("backoff_ms", backoffMillis);
       n.put("latency_ms", latencyMillis);
+      if (longerThanDays > 0) {
+        n.put("longer_than_days", longerThanDays);
+      }
       n.put("remaining", remaining.get());
       return n;
     }
@@ -102,11 +110,19 @@ final class Faults {
   }
 
   /** The rules that fire for this call (latency rules included), counting the call against each. */
-  synchronized List<Rule> fire(String mailbox, String protocol, String operation) {
+  List<Rule> fire(String mailbox, String protocol, String operation) {
+    return fire(mailbox, protocol, operation, -1);
+  }
+
+  /** As above, for a calendar view spanning {@code rangeDays} days (-1: not a view). */
+  synchronized List<Rule> fire(String mailbox, String protocol, String operation, long rangeDays) {
     List<Rule> fired = new ArrayList<>();
     for (Rule r : rules) {
       if (!r.matches(
-          mailbox == null ? "" : mailbox.toLowerCase(Locale.ROOT), protocol, operation)) {
+          mailbox == null ? "" : mailbox.toLowerCase(Locale.ROOT),
+          protocol,
+          operation,
+          rangeDays)) {
         continue;
       }
       if (r.calls.incrementAndGet() % r.every != 0) {

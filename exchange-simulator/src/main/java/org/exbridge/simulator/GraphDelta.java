@@ -26,7 +26,36 @@ final class GraphDelta {
   /** An entry of a delta round; its JSON is written only if its page is served. */
   private record Item(Instant sortKey, java.util.function.Supplier<ObjectNode> json) {}
 
+  /**
+   * Calendar-view rounds already expanded, by query and mailbox version (the latest few): a client
+   * paging a long round must not make every page expand every series again.
+   */
+  static final class Rounds {
+    private final Map<String, List<Item>> latest =
+        new java.util.LinkedHashMap<>(16, 0.75f, true) {
+          @Override
+          protected boolean removeEldestEntry(Map.Entry<String, List<Item>> eldest) {
+            return size() > 16;
+          }
+        };
+
+    List<Item> get(String key, java.util.function.Supplier<List<Item>> expand) {
+      synchronized (latest) {
+        List<Item> found = latest.get(key);
+        if (found != null) {
+          return found;
+        }
+      }
+      List<Item> items = expand.get();
+      synchronized (latest) {
+        latest.put(key, items);
+      }
+      return items;
+    }
+  }
+
   static GraphService.Reply calendarView(
+      Rounds rounds,
       SimMailbox mailbox,
       SimMailbox.SimCalendar calendar,
       String link,
@@ -69,6 +98,34 @@ final class GraphDelta {
     if (since > mailbox.version()) {
       return gone();
     }
+    long sinceVersion = since;
+    Instant start = from;
+    Instant end = to;
+    List<Item> items =
+        rounds.get(
+            String.join(
+                " ",
+                mailbox.address,
+                Long.toString(calendar.number),
+                from.toString(),
+                to.toString(),
+                Long.toString(since),
+                zone.toString(),
+                Long.toString(mailbox.version())),
+            () -> expand(mailbox, calendar, start, end, sinceVersion, zone));
+    String prefix =
+        "cv|" + calendar.number + "|" + from.getEpochSecond() + "|" + to.getEpochSecond() + "|";
+    return page(items, link, offset, pageSize, prefix + since + "|" + upto + "|", prefix + upto);
+  }
+
+  /** A calendar-view round's entries, in the order Graph pages them. */
+  private static List<Item> expand(
+      SimMailbox mailbox,
+      SimMailbox.SimCalendar calendar,
+      Instant from,
+      Instant to,
+      long since,
+      GraphItems.OutputZone zone) {
     List<Item> items = new ArrayList<>();
     for (SimEvent e : calendar.events.values()) {
       if (since >= 0 && e.version <= since) {
@@ -119,9 +176,7 @@ final class GraphDelta {
       }
     }
     items.sort(Comparator.comparing(Item::sortKey));
-    String prefix =
-        "cv|" + calendar.number + "|" + from.getEpochSecond() + "|" + to.getEpochSecond() + "|";
-    return page(items, link, offset, pageSize, prefix + since + "|" + upto + "|", prefix + upto);
+    return items;
   }
 
   static GraphService.Reply events(

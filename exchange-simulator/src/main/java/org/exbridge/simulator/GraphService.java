@@ -59,7 +59,7 @@ final class GraphService {
     }
     Request request = new Request(baseUrl, path, query(rawQuery), prefer == null ? "" : prefer);
     boolean lose = false;
-    for (Faults.Rule fault : sim.faults().fire(user, "graph", op)) {
+    for (Faults.Rule fault : sim.faults().fire(user, "graph", op, rangeDays(request))) {
       if (fault.kind == Faults.Kind.LOST_RESPONSE) {
         lose = true;
         continue;
@@ -258,6 +258,7 @@ final class GraphService {
       return c == null
           ? notFound()
           : GraphDelta.calendarView(
+              deltaRounds,
               mailbox,
               c,
               request.baseUrl() + request.path(),
@@ -486,6 +487,21 @@ final class GraphService {
     }
     return page(shown, found.size(), request, size);
   }
+
+  /** The days a calendar view's first request spans; -1 for any other request. */
+  private static long rangeDays(Request request) {
+    try {
+      return java.time.Duration.between(
+              GraphDelta.parseTime(request.query().get("startDateTime")),
+              GraphDelta.parseTime(request.query().get("endDateTime")))
+          .toDays();
+    } catch (RuntimeException notAView) {
+      return -1;
+    }
+  }
+
+  /** Expanded calendar-view delta rounds by query and mailbox version, the latest few. */
+  private final GraphDelta.Rounds deltaRounds = new GraphDelta.Rounds();
 
   /** Expanded calendar views by query and mailbox version, the latest few. */
   private final Map<String, List<Map.Entry<Instant, java.util.function.Supplier<ObjectNode>>>>

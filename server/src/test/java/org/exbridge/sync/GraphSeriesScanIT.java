@@ -5,7 +5,11 @@ import static org.awaitility.Awaitility.await;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.DayOfWeek;
 import java.time.Duration;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.temporal.TemporalAdjusters;
 import java.util.List;
 import java.util.Map;
 import org.exbridge.simulator.Simulator;
@@ -17,10 +21,11 @@ import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
 /**
- * Graph's full read completes a calendar's series from one calendar view over their spans instead
- * of one {@code /instances} call per series; where the view is refused, each series reads its own
- * {@code /instances} as before. Both routes store the same series: the same exceptions and the same
- * deleted occurrences, row for row.
+ * Graph's full read completes a calendar's series from one calendar view over their spans ({@code
+ * calendarView/delta} rounds: occurrence stubs, exceptions whole) instead of one {@code /instances}
+ * call per series; where the view is refused, each series reads its own {@code /instances} as
+ * before. Both routes store the same series: the same exceptions and the same deleted occurrences,
+ * row for row.
  */
 class GraphSeriesScanIT {
   private static final String MAILBOX = "user1@exchange.test";
@@ -38,6 +43,37 @@ class GraphSeriesScanIT {
         Operator.Staffed eachTenant = operator.staffedTenant("each", "alice");
         operator.simulatorGraphAccount("view", "graph@view.test", sim.baseUrl());
         operator.simulatorGraphAccount("each", "graph@each.test", sim.baseUrl());
+        // All-day series far from UTC on both sides: their occurrences are dates, which the scan
+        // must compare in the series' own zone (a day off here is a wrong deletion).
+        LocalDate monday =
+            LocalDate.now(ZoneOffset.UTC).with(TemporalAdjusters.previousOrSame(DayOfWeek.MONDAY));
+        for (String zone : List.of("Pacific/Auckland", "America/Los_Angeles")) {
+          LocalDate first = monday.minusWeeks(60);
+          simulator.json(
+              "POST",
+              "/_sim/mailboxes/" + MAILBOX + "/events",
+              null,
+              Map.of(
+                  "subject", "All day, " + zone,
+                  "time_zone", zone,
+                  "all_day", true,
+                  "start", first.atStartOfDay().toString(),
+                  "end", first.plusDays(1).atStartOfDay().toString(),
+                  "recurrence",
+                      Map.of("type", "weekly", "interval", 1, "days_of_week", List.of("monday")),
+                  "exceptions",
+                      List.of(
+                          Map.of(
+                              "original_start", first.plusWeeks(20).atStartOfDay().toString(),
+                              "start", first.plusWeeks(20).plusDays(1).atStartOfDay().toString(),
+                              "end", first.plusWeeks(20).plusDays(2).atStartOfDay().toString(),
+                              "subject", "Moved a day")),
+                  "deleted_occurrences",
+                      List.of(
+                          first.plusWeeks(30).atStartOfDay().toString(),
+                          monday.plusWeeks(3).atStartOfDay().toString())));
+        }
+        String deletedDates = "[\"" + monday.minusWeeks(30) + "\",\"" + monday.plusWeeks(3) + "\"]";
         int series = 0;
         for (JsonNode e : simulator.get("/_sim/mailboxes/" + MAILBOX + "/events", null).json()) {
           series += e.path("recurrence").isObject() ? 1 : 0;
@@ -49,15 +85,26 @@ class GraphSeriesScanIT {
         await().atMost(Duration.ofSeconds(60)).until(() -> done(operator, viewTenant, byView));
         JsonNode viewed = simulator.get("/_sim/requests", null).json().get("by_operation");
         assertThat(viewed.path("graph:instances").asInt()).as("no series read on its own").isZero();
-        assertThat(viewed.path("graph:calendarView").asInt()).isPositive().isLessThan(series / 4);
+        assertThat(viewed.path("graph:calendarView.delta").asInt())
+            .as("the window's rounds and the scan's, together")
+            .isPositive()
+            .isLessThan(series / 4);
 
-        // A Graph that refuses the view: every series reads its own /instances.
+        // A Graph that refuses views longer than the window (the scan's are a year long): every
+        // series reads its own /instances.
         simulator.json(
             "POST",
             "/_sim/faults",
             null,
             Map.of(
-                "protocol", "graph", "operation", "calendarView", "kind", "impersonation_denied"));
+                "protocol",
+                "graph",
+                "operation",
+                "calendarView.delta",
+                "longer_than_days",
+                200,
+                "kind",
+                "impersonation_denied"));
         simulator.send("DELETE", "/_sim/requests", null, null, null);
         String byEach = operator.bind(eachTenant.bossToken(), "graph@each.test", MAILBOX, "alice");
         await().atMost(Duration.ofSeconds(60)).until(() -> done(operator, eachTenant, byEach));
@@ -71,6 +118,13 @@ class GraphSeriesScanIT {
             .as("series with deleted occurrences")
             .isNotEmpty();
         assertThat(viewRows).isEqualTo(eachRows);
+        assertThat(
+                viewRows.stream()
+                    .filter(r -> String.valueOf(r.get("summary")).startsWith("All day"))
+                    .filter(r -> r.get("master_exchange_id") == null)
+                    .map(r -> String.valueOf(r.get("deleted_occurrences"))))
+            .as("each all-day series has its two deleted dates, and no other")
+            .containsExactly(deletedDates, deletedDates);
       }
     }
   }
