@@ -23,7 +23,7 @@ start() { # mailboxes events latency interval
   EXBRIDGE_DATA_DIR="$DATA" EXBRIDGE_ADMIN_TOKEN=$TOKEN SERVER_PORT=$PORT EXBRIDGE_SYNC_INTERVAL="$4" \
   EXBRIDGE_SYNC_POLL_INTERVAL=100ms EXBRIDGE_RATE_LIMIT_METHOD_PER_SECOND=100000 \
   EXBRIDGE_RATE_LIMIT_METHOD_PER_MINUTE=10000000 EXBRIDGE_RATE_LIMIT_APP_PER_SECOND=100000 \
-    ${BENCH_SERVER_JAVA:-java} -Xmx1g ${BENCH_SERVER_OPTS:-} -jar server/target/exbridge.jar > "$DATA/server.log" 2>&1 &
+    ${BENCH_SERVER_JAVA:-java} -Xmx1g ${BENCH_SERVER_OPTS:-} -jar "${BENCH_SERVER_JAR:-server/target/exbridge.jar}" > "$DATA/server.log" 2>&1 &
   SERVER=$!
   for _ in $(seq 1 300); do
     curl -sf $U/actuator/health >/dev/null && curl -sf $S/_sim/mailboxes >/dev/null && break; sleep 0.2
