@@ -317,7 +317,8 @@ public class CalendarStore {
       String changeKey,
       boolean deleted,
       String masterExchangeId,
-      boolean writePending) {}
+      boolean writePending,
+      int seenGeneration) {}
 
   private void upsert(long calendarPk, List<EventRows.Item> items, int generation, Instant now) {
     if (items.isEmpty()) {
@@ -344,7 +345,7 @@ public class CalendarStore {
       Existing master = existing.get(event.id());
       if (master != null && master.writePending()) {
         // Local edits of this item are on their way to Exchange; their delivery reads it back.
-        seen.add(new Object[] {generation, master.id()});
+        see(seen, master, generation);
         continue;
       }
       Set<String> keptExceptions = new HashSet<>();
@@ -362,7 +363,7 @@ public class CalendarStore {
           if (!old.deleted()
               && row.changeKey() != null
               && row.changeKey().equals(old.changeKey())) {
-            seen.add(new Object[] {generation, old.id()});
+            see(seen, old, generation);
           } else {
             updates.add(updateArgs(row, generation, now, old.id()));
           }
@@ -401,7 +402,7 @@ public class CalendarStore {
     // condition it scans the calendar instead); rows of another calendar are skipped here.
     named.query(
         "select id, calendar_pk, exchange_id, event_id, change_key, deleted, master_exchange_id,"
-            + " "
+            + " seen_generation, "
             + WRITE_PENDING
             + " as write_pending from synced_event where "
             + column
@@ -419,7 +420,8 @@ public class CalendarStore {
                   rs.getString("change_key"),
                   rs.getBoolean("deleted"),
                   rs.getString("master_exchange_id"),
-                  rs.getBoolean("write_pending"));
+                  rs.getBoolean("write_pending"),
+                  rs.getInt("seen_generation"));
           if (existing.putIfAbsent(e.exchangeId(), e) == null && e.masterExchangeId() != null) {
             exceptionsByMaster.computeIfAbsent(e.masterExchangeId(), k -> new ArrayList<>()).add(e);
           }
@@ -522,8 +524,20 @@ public class CalendarStore {
       }
     }
     List<Object[]> seen = new ArrayList<>();
-    existing.values().forEach(e -> seen.add(new Object[] {generation, e.id()}));
-    template.batchUpdate("update synced_event set seen_generation = ? where id = ?", seen);
+    existing.values().forEach(e -> see(seen, e, generation));
+    if (!seen.isEmpty()) {
+      template.batchUpdate("update synced_event set seen_generation = ? where id = ?", seen);
+    }
+  }
+
+  /**
+   * A row seen in this generation, unless it is already (the window stored it in the same
+   * generation the full read then sees it in): an update rewrites the whole row.
+   */
+  private static void see(List<Object[]> seen, Existing row, int generation) {
+    if (row.seenGeneration() != generation) {
+      seen.add(new Object[] {generation, row.id()});
+    }
   }
 
   private void markDeleted(long calendarPk, String exchangeId, Instant now) {

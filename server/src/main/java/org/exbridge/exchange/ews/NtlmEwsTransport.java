@@ -203,12 +203,24 @@ public final class NtlmEwsTransport implements EwsTransport, AutoCloseable {
     }
   }
 
+  /** Bodies up to this declared length are read into an array of that length at once. */
+  private static final long PRESIZED_MAX = 8L << 20;
+
   private byte[] capped(HttpEntity entity) throws IOException {
     long max = limits.maxBytes();
     if (entity.getContentLength() > max) {
       throw ExchangeHttp.tooLarge("Exchange", max);
     }
     try (InputStream in = entity.getContent()) {
+      long declared = entity.getContentLength();
+      if (declared >= 0 && declared <= PRESIZED_MAX) {
+        // The length Exchange declared, read into one array (no copies as a buffer grows); a body
+        // longer than declared is cut by the HTTP client, a shorter one is what arrived. Larger
+        // declared lengths are not trusted with an allocation before their bytes arrive.
+        byte[] body = new byte[(int) declared];
+        int read = in.readNBytes(body, 0, body.length);
+        return read == body.length ? body : java.util.Arrays.copyOf(body, read);
+      }
       ByteArrayOutputStream out = new ByteArrayOutputStream(8192);
       byte[] chunk = new byte[8192];
       long total = 0;
