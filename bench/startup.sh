@@ -38,7 +38,7 @@ start_server() { # data-dir aot(on|off); sets UP: seconds until health is UP
   local t0; t0=$(now)
   EXBRIDGE_DATA_DIR="$1" EXBRIDGE_AOT="$2" EXBRIDGE_ADMIN_TOKEN=$TOKEN SERVER_PORT=$PORT \
   EXBRIDGE_RATE_LIMIT_METHOD_PER_SECOND=100000 EXBRIDGE_RATE_LIMIT_APP_PER_SECOND=100000 \
-    java -Xmx1g -jar server/target/exbridge.jar >> "$1.log" 2>&1 &
+    java -Xmx1g ${BENCH_SERVER_OPTS:-} -jar server/target/exbridge.jar >> "$1.log" 2>&1 &
   SERVER=$!
   until curl -sf $U/actuator/health >/dev/null; do sleep 0.05; done
   UP=$(python3 -c "print(round($(now)-$t0,2))")
