@@ -90,7 +90,7 @@ public class CalendarEdits {
     }
     EventValues v = normalised(values);
     String writeId = UUID.randomUUID().toString();
-    String eventId = UUID.randomUUID() + "_0";
+    String eventId = EventIds.next();
     String mailbox = mailbox(calendar);
     Instant now = clock.instant();
     List<Object> params = new java.util.ArrayList<>();

@@ -4,7 +4,6 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
 import org.exbridge.exchange.EventTime;
 import org.exbridge.exchange.SourceEvent;
 import tools.jackson.databind.json.JsonMapper;
@@ -53,7 +52,7 @@ final class EventRows {
      */
     String newEventId(String masterEventId) {
       if (masterExchangeId == null) {
-        return UUID.randomUUID() + "_0";
+        return EventIds.next();
       }
       String base = masterEventId.substring(0, masterEventId.lastIndexOf('_'));
       return base

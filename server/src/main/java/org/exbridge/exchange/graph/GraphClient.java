@@ -270,7 +270,7 @@ public final class GraphClient implements ExchangeSource {
               .computeIfAbsent(item.path("seriesMasterId").asString(), k -> new ArrayList<>())
               .add(
                   new Seen(
-                      LocalDateTime.parse(start.path("dateTime").asString()),
+                      GraphEventReader.localDateTime(start.path("dateTime").asString()),
                       WindowsZones.zone(start.path("timeZone").asString("UTC"))
                           .orElse(WindowsZones.UTC)));
         }
@@ -755,7 +755,7 @@ public final class GraphClient implements ExchangeSource {
       return GraphEventReader.parseInstant(original);
     }
     JsonNode start = stub.path("start");
-    LocalDateTime local = LocalDateTime.parse(start.path("dateTime").asString());
+    LocalDateTime local = GraphEventReader.localDateTime(start.path("dateTime").asString());
     if (plan.allDay()) {
       return local.toLocalDate().atStartOfDay(plan.zone()).toInstant();
     }

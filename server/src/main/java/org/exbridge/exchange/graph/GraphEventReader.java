@@ -84,12 +84,71 @@ final class GraphEventReader {
   }
 
   static Instant parseInstant(String text) {
+    if (text.endsWith("Z")) {
+      return localDateTime(text.substring(0, text.length() - 1)).toInstant(ZoneOffset.UTC);
+    }
     try {
       return OffsetDateTime.parse(text).toInstant();
     } catch (RuntimeException e) {
-      return LocalDateTime.parse(text.endsWith("Z") ? text.substring(0, text.length() - 1) : text)
-          .toInstant(ZoneOffset.UTC);
+      return localDateTime(text).toInstant(ZoneOffset.UTC);
     }
+  }
+
+  /**
+   * A local date-time as Graph writes it ({@code 2026-05-27T14:45:00.0000000}), read by position: a
+   * calendar scan reads one per occurrence, and the formatter's general parser was a tenth of its
+   * time. Any other shape, or a value out of range, goes to {@link LocalDateTime#parse}, which
+   * accepts or refuses it as before.
+   */
+  static LocalDateTime localDateTime(String t) {
+    int n = t.length();
+    if (n >= 19
+        && n <= 29
+        && n != 20
+        && t.charAt(4) == '-'
+        && t.charAt(7) == '-'
+        && t.charAt(10) == 'T'
+        && t.charAt(13) == ':'
+        && t.charAt(16) == ':'
+        && (n == 19 || t.charAt(19) == '.')) {
+      int year = digits(t, 0, 4);
+      int month = digits(t, 5, 7);
+      int day = digits(t, 8, 10);
+      int hour = digits(t, 11, 13);
+      int minute = digits(t, 14, 16);
+      int second = digits(t, 17, 19);
+      int nanos = n == 19 ? 0 : digits(t, 20, n);
+      if (year >= 0
+          && month >= 0
+          && day >= 0
+          && hour >= 0
+          && minute >= 0
+          && second >= 0
+          && nanos >= 0) {
+        for (int i = n - 20; i < 9 && n > 19; i++) {
+          nanos *= 10;
+        }
+        try {
+          return LocalDateTime.of(year, month, day, hour, minute, second, nanos);
+        } catch (java.time.DateTimeException outOfRange) {
+          // refused below, in the parser's words
+        }
+      }
+    }
+    return LocalDateTime.parse(t);
+  }
+
+  /** The decimal number in {@code t[from, to)}, or -1 if a character is not a digit. */
+  private static int digits(String t, int from, int to) {
+    int value = 0;
+    for (int i = from; i < to; i++) {
+      char c = t.charAt(i);
+      if (c < '0' || c > '9') {
+        return -1;
+      }
+      value = value * 10 + (c - '0');
+    }
+    return value;
   }
 
   /**
@@ -100,7 +159,7 @@ final class GraphEventReader {
     if (dateTimeTimeZone.isMissingNode() || dateTimeTimeZone.isNull()) {
       return null;
     }
-    LocalDateTime local = LocalDateTime.parse(dateTimeTimeZone.path("dateTime").asString());
+    LocalDateTime local = localDateTime(dateTimeTimeZone.path("dateTime").asString());
     if (allDay) {
       return EventTime.onDate(local.toLocalDate());
     }
