@@ -5,7 +5,6 @@ import org.exbridge.directory.AccessTokens;
 import org.exbridge.directory.App;
 import org.exbridge.directory.TokenKind;
 import org.exbridge.directory.User;
-import org.exbridge.directory.Users;
 import org.springframework.stereotype.Component;
 
 /**
@@ -16,13 +15,11 @@ import org.springframework.stereotype.Component;
 public final class UserTokenAuthenticator {
   private static final String BEARER = "Bearer ";
   private final AccessTokens tokens;
-  private final Users users;
   private final RateLimits limits;
   private final Clock clock;
 
-  UserTokenAuthenticator(AccessTokens tokens, Users users, RateLimits limits, Clock clock) {
+  UserTokenAuthenticator(AccessTokens tokens, RateLimits limits, Clock clock) {
     this.tokens = tokens;
-    this.users = users;
     this.limits = limits;
     this.clock = clock;
   }
@@ -45,8 +42,7 @@ public final class UserTokenAuthenticator {
           ErrorCode.SCOPE_MISSING, ErrorCode.SCOPE_MISSING.message().formatted(api.scopes()));
     }
     User user =
-        users
-            .find(grant.tenantKey(), grant.userId())
+        java.util.Optional.ofNullable(grant.user())
             .filter(User::active)
             .orElseThrow(() -> OpenApiException.of(ErrorCode.USER_NOT_IN_TENANT));
     return new Caller(app, user);
