@@ -26,32 +26,9 @@ final class GraphDelta {
   /** An entry of a delta round; its JSON is written only if its page is served. */
   private record Item(Instant sortKey, java.util.function.Supplier<ObjectNode> json) {}
 
-  /**
-   * Calendar-view rounds already expanded, by query and mailbox version (the latest few): a client
-   * paging a long round must not make every page expand every series again.
-   */
+  /** Expanded calendar-view delta rounds. */
   static final class Rounds {
-    private final Map<String, List<Item>> latest =
-        new java.util.LinkedHashMap<>(16, 0.75f, true) {
-          @Override
-          protected boolean removeEldestEntry(Map.Entry<String, List<Item>> eldest) {
-            return size() > 16;
-          }
-        };
-
-    List<Item> get(String key, java.util.function.Supplier<List<Item>> expand) {
-      synchronized (latest) {
-        List<Item> found = latest.get(key);
-        if (found != null) {
-          return found;
-        }
-      }
-      List<Item> items = expand.get();
-      synchronized (latest) {
-        latest.put(key, items);
-      }
-      return items;
-    }
+    private final Expanded<List<Item>> expanded = new Expanded<>();
   }
 
   static GraphService.Reply calendarView(
@@ -102,7 +79,7 @@ final class GraphDelta {
     Instant start = from;
     Instant end = to;
     List<Item> items =
-        rounds.get(
+        rounds.expanded.get(
             String.join(
                 " ",
                 mailbox.address,

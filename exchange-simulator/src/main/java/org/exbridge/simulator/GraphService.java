@@ -454,31 +454,33 @@ final class GraphService {
             + zone
             + " "
             + mailbox.version();
-    List<Map.Entry<Instant, java.util.function.Supplier<ObjectNode>>> found;
-    synchronized (views) {
-      found = views.get(key);
-    }
-    if (found == null) {
-      found = new ArrayList<>();
-      for (SimEvent e : c.events.values()) {
-        if (!e.recurring()) {
-          if (e.instant(e.start).isBefore(to) && e.instant(e.end).isAfter(from)) {
-            found.add(Map.entry(e.instant(e.start), () -> GraphItems.full(mailbox, e, null, zone)));
-          }
-          continue;
-        }
-        LocalDateTime until = LocalDateTime.ofInstant(to, e.zone).plusDays(1);
-        for (Occurrences.Occurrence o : Occurrences.live(e, until)) {
-          if (o.startAt().isBefore(to) && o.endAt().isAfter(from)) {
-            found.add(Map.entry(o.startAt(), () -> GraphItems.full(mailbox, e, o, zone)));
-          }
-        }
-      }
-      found.sort(Map.Entry.comparingByKey());
-      synchronized (views) {
-        views.put(key, found);
-      }
-    }
+    Instant viewFrom = from;
+    Instant viewTo = to;
+    List<Map.Entry<Instant, java.util.function.Supplier<ObjectNode>>> found =
+        views.get(
+            key,
+            () -> {
+              List<Map.Entry<Instant, java.util.function.Supplier<ObjectNode>>> all =
+                  new ArrayList<>();
+              for (SimEvent e : c.events.values()) {
+                if (!e.recurring()) {
+                  if (e.instant(e.start).isBefore(viewTo) && e.instant(e.end).isAfter(viewFrom)) {
+                    all.add(
+                        Map.entry(
+                            e.instant(e.start), () -> GraphItems.full(mailbox, e, null, zone)));
+                  }
+                  continue;
+                }
+                LocalDateTime until = LocalDateTime.ofInstant(viewTo, e.zone).plusDays(1);
+                for (Occurrences.Occurrence o : Occurrences.live(e, until)) {
+                  if (o.startAt().isBefore(viewTo) && o.endAt().isAfter(viewFrom)) {
+                    all.add(Map.entry(o.startAt(), () -> GraphItems.full(mailbox, e, o, zone)));
+                  }
+                }
+              }
+              all.sort(Map.Entry.comparingByKey());
+              return all;
+            });
     int size = pageSize(request);
     int skip = Integer.parseInt(request.query().getOrDefault("$skip", "0"));
     List<ObjectNode> shown = new ArrayList<>();
@@ -500,20 +502,12 @@ final class GraphService {
     }
   }
 
-  /** Expanded calendar-view delta rounds by query and mailbox version, the latest few. */
+  /** Expanded calendar-view delta rounds by query and mailbox version. */
   private final GraphDelta.Rounds deltaRounds = new GraphDelta.Rounds();
 
-  /** Expanded calendar views by query and mailbox version, the latest few. */
-  private final Map<String, List<Map.Entry<Instant, java.util.function.Supplier<ObjectNode>>>>
-      views =
-          new LinkedHashMap<>(16, 0.75f, true) {
-            @Override
-            protected boolean removeEldestEntry(
-                Map.Entry<String, List<Map.Entry<Instant, java.util.function.Supplier<ObjectNode>>>>
-                    eldest) {
-              return size() > 16;
-            }
-          };
+  /** Expanded calendar views by query and mailbox version. */
+  private final Expanded<List<Map.Entry<Instant, java.util.function.Supplier<ObjectNode>>>> views =
+      new Expanded<>();
 
   /** One page of a plain list, with {@code $skip} in the next link. */
   private Reply page(List<ObjectNode> all, Request request, int size) {

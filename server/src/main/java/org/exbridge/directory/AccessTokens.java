@@ -22,9 +22,9 @@ public class AccessTokens {
     this.ttl = ttl;
   }
 
-  /** What a token stands for: the app it was issued to and, for user tokens only, the user. */
   /**
-   * What a token grants; {@code user} is the token's user as the directory holds it now, if any.
+   * What a token stands for: the app it was issued to and, for user tokens only, the user ({@code
+   * user} as the directory holds it now, if it still does).
    */
   public record Grant(
       TokenKind kind, App app, String tenantKey, String userId, Instant expiresAt, User user) {}
@@ -47,9 +47,10 @@ public class AccessTokens {
     return jdbc.sql(
             // The user comes in the same read: every call with a user token needs it.
             "select t.kind, t.tenant_key as token_tenant, t.user_id, t.expires_at, a.app_id, a.tenant_key, a.name,"
-                + " a.scopes, a.created_at, u.user_id as u_user_id, u.union_id as u_union_id,"
-                + " u.name as u_name, u.email as u_email, u.super_admin as u_super_admin,"
-                + " u.status as u_status from access_token t join app a on a.app_id = t.app_id"
+                + " a.scopes, a.created_at, u.tenant_key as u_tenant_key, u.user_id as u_user_id,"
+                + " u.union_id as u_union_id, u.name as u_name, u.email as u_email,"
+                + " u.super_admin as u_super_admin, u.status as u_status"
+                + " from access_token t join app a on a.app_id = t.app_id"
                 + " left join directory_user u on u.tenant_key = t.tenant_key and u.user_id = t.user_id"
                 + " where t.token_hash = ?")
         .param(Secrets.hash(token))
@@ -61,17 +62,7 @@ public class AccessTokens {
                     rs.getString("token_tenant"),
                     rs.getString("user_id"),
                     Times.instant(rs, "expires_at"),
-                    rs.getString("u_user_id") == null
-                        ? null
-                        : new User(
-                            rs.getString("token_tenant"),
-                            rs.getString("u_user_id"),
-                            rs.getString("u_union_id"),
-                            rs.getString("u_name"),
-                            rs.getString("u_email"),
-                            rs.getBoolean("u_super_admin"),
-                            UserStatus.parse(rs.getString("u_status"))
-                                .orElse(UserStatus.DISMISSED))))
+                    rs.getString("u_user_id") == null ? null : Users.map(rs, "u_")))
         .optional();
   }
 

@@ -265,13 +265,18 @@ public class Users {
   }
 
   private static User map(ResultSet rs, int row) throws SQLException {
+    return map(rs, "");
+  }
+
+  /** A user from columns named as {@link #COLUMNS} names them, each with {@code prefix} before. */
+  static User map(ResultSet rs, String prefix) throws SQLException {
     return new User(
-        rs.getString("tenant_key"),
-        rs.getString("user_id"),
-        rs.getString("union_id"),
-        rs.getString("name"),
-        rs.getString("email"),
-        rs.getBoolean("super_admin"),
-        UserStatus.parse(rs.getString("status")).orElse(UserStatus.DISMISSED));
+        rs.getString(prefix + "tenant_key"),
+        rs.getString(prefix + "user_id"),
+        rs.getString(prefix + "union_id"),
+        rs.getString(prefix + "name"),
+        rs.getString(prefix + "email"),
+        rs.getBoolean(prefix + "super_admin"),
+        UserStatus.parse(rs.getString(prefix + "status")).orElse(UserStatus.DISMISSED));
   }
 }

@@ -208,11 +208,11 @@ public final class NtlmEwsTransport implements EwsTransport, AutoCloseable {
 
   private byte[] capped(HttpEntity entity) throws IOException {
     long max = limits.maxBytes();
-    if (entity.getContentLength() > max) {
+    long declared = entity.getContentLength();
+    if (declared > max) {
       throw ExchangeHttp.tooLarge("Exchange", max);
     }
     try (InputStream in = entity.getContent()) {
-      long declared = entity.getContentLength();
       if (declared >= 0 && declared <= PRESIZED_MAX) {
         // The length Exchange declared, read into one array (no copies as a buffer grows); a body
         // longer than declared is cut by the HTTP client, a shorter one is what arrived. Larger

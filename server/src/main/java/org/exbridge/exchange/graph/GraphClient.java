@@ -754,14 +754,8 @@ public final class GraphClient implements ExchangeSource {
     if (original != null && !plan.allDay()) {
       return GraphEventReader.parseInstant(original);
     }
-    JsonNode start = stub.path("start");
-    LocalDateTime local = GraphEventReader.localDateTime(start.path("dateTime").asString());
-    if (plan.allDay()) {
-      return local.toLocalDate().atStartOfDay(plan.zone()).toInstant();
-    }
-    return local
-        .atZone(WindowsZones.zone(start.path("timeZone").asString("UTC")).orElse(WindowsZones.UTC))
-        .toInstant();
+    EventTime start = GraphEventReader.time(stub.path("start"), plan.zone(), plan.allDay());
+    return plan.allDay() ? start.date().atStartOfDay(plan.zone()).toInstant() : start.instant();
   }
 
   // --- writes ----------------------------------------------------------------------------------
