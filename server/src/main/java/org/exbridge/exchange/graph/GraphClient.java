@@ -505,14 +505,25 @@ public final class GraphClient implements ExchangeSource {
     return completed;
   }
 
-  /** Where a series' occurrences must be looked for, and which starts its pattern gives. */
+  /** How far before its first and after its last due start a series' instances are looked for. */
+  private static final Duration PLAN_MARGIN = Duration.ofDays(2);
+
+  /**
+   * Where a series' occurrences must be looked for ({@code from}, {@code to}: its due starts and a
+   * margin either side), and which starts its pattern gives.
+   */
   private record Plan(
       SourceEvent master,
       ZoneId zone,
       boolean allDay,
       List<LocalDateTime> expected,
       Instant from,
-      Instant to) {}
+      Instant to) {
+    /** Whether an instant lies between the first and the last due start, both included. */
+    boolean spans(Instant at) {
+      return !at.isBefore(from.plus(PLAN_MARGIN)) && !at.isAfter(to.minus(PLAN_MARGIN));
+    }
+  }
 
   /** The plan of a recurring master; null for one with no occurrence. */
   private Plan plan(SourceEvent master) {
@@ -550,8 +561,8 @@ public final class GraphClient implements ExchangeSource {
         zone,
         master.start().allDay(),
         expected,
-        expected.get(0).atZone(zone).toInstant().minus(Duration.ofDays(2)),
-        expected.get(expected.size() - 1).atZone(zone).toInstant().plus(Duration.ofDays(2)));
+        expected.get(0).atZone(zone).toInstant().minus(PLAN_MARGIN),
+        expected.get(expected.size() - 1).atZone(zone).toInstant().plus(PLAN_MARGIN));
   }
 
   /** The series from what was seen of it: its exceptions, and the expected starts not seen. */
@@ -594,11 +605,17 @@ public final class GraphClient implements ExchangeSource {
     while (next != null) {
       JsonNode page = get(mailbox, next, true, INSTANCES_PAGE_SIZE);
       for (JsonNode instance : page.path("value")) {
+        // As in a scan (see Seen): only instances due within the span, at most as many as due.
         String original = instance.path("originalStart").asString(null);
-        if (original != null) {
-          seen.add(GraphEventReader.parseInstant(original));
+        Instant due = original == null ? null : GraphEventReader.parseInstant(original);
+        if (due == null || !plan.spans(due)) {
+          continue;
         }
-        if ("exception".equals(instance.path("type").asString())) {
+        if (seen.size() < plan.expected().size()) {
+          seen.add(due);
+        }
+        if ("exception".equals(instance.path("type").asString())
+            && exceptions.size() < plan.expected().size()) {
           exceptions.add(GraphEventReader.read(instance));
         }
       }
@@ -689,18 +706,30 @@ public final class GraphClient implements ExchangeSource {
   /**
    * What a calendar view showed of each series: the original starts of its instances and its
    * exceptions (read at once; a page is let go as soon as it is read, so memory holds instants, not
-   * JSON). Ranges overlap at their ends: an instance seen twice counts once.
+   * JSON). Ranges overlap at their ends: an instance seen twice counts once. Only instances due
+   * between the series' first and last due start count (the view covers the spans of all series, so
+   * it also shows a series' occurrences past its horizon, as its own /instances would not); there
+   * every honest instance is a due one, so a series holds at most as many as its pattern has
+   * occurrences: a Graph that sends more (millions of made-up instances over its allowed pages)
+   * fills no memory with them.
    */
   private static final class Seen {
     final Map<String, Set<Instant>> starts = new HashMap<>();
     final Map<String, Map<String, SourceEvent>> exceptions = new HashMap<>();
 
-    synchronized void add(String masterId, Instant original, String id, SourceEvent exception) {
-      if (original != null) {
-        starts.computeIfAbsent(masterId, k -> new HashSet<>()).add(original);
+    synchronized void add(Plan plan, Instant original, String id, SourceEvent exception) {
+      if (!plan.spans(original)) {
+        return;
       }
-      if (exception != null) {
-        exceptions.computeIfAbsent(masterId, k -> new HashMap<>()).putIfAbsent(id, exception);
+      String masterId = plan.master().id();
+      int most = plan.expected().size();
+      Set<Instant> own = starts.computeIfAbsent(masterId, k -> new HashSet<>());
+      if (own.size() < most) {
+        own.add(original);
+      }
+      Map<String, SourceEvent> found = exceptions.computeIfAbsent(masterId, k -> new HashMap<>());
+      if (exception != null && found.size() < most) {
+        found.putIfAbsent(id, exception);
       }
     }
   }
@@ -729,10 +758,10 @@ public final class GraphClient implements ExchangeSource {
           continue;
         }
         switch (instance.path("type").asString("")) {
-          case "occurrence" -> seen.add(plan.master().id(), dueStart(instance, plan), null, null);
+          case "occurrence" -> seen.add(plan, dueStart(instance, plan), null, null);
           case "exception" ->
               seen.add(
-                  plan.master().id(),
+                  plan,
                   GraphEventReader.parseInstant(instance.path("originalStart").asString()),
                   instance.path("id").asString(),
                   GraphEventReader.read(instance));
